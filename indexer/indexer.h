@@ -1,0 +1,64 @@
+/** @file
+ * @brief The index writer: articles in, a Xapian index folder out.
+ *
+ * make_document() is the single place that decides how an article becomes
+ * terms, values and stored data (see schema.h); build/add/remove implement the
+ * `indexer` subcommands of SPEC.md on the folder layout described in schema.h.
+ */
+#ifndef FRSEARCH_INDEXER_INDEXER_H
+#define FRSEARCH_INDEXER_INDEXER_H
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+#include "corpus/article.h"
+
+namespace frsearch::indexer {
+
+/// The Xapian document of one article: id term, title/body/summary words with
+/// positions, stems, category/date boolean terms, surface forms, value slots and
+/// the stored record. Also returns, through @p spelling, the folded words worth
+/// adding to the spelling dictionary (may be null).
+Xapian::Document make_document(const corpus::Article& article,
+                               const analysis::Analyzer& analyzer,
+                               std::vector<std::string>* spelling = nullptr);
+
+struct Options {
+  std::string index_dir;
+  unsigned threads = 1;
+  unsigned shards = 1;
+  bool strict = false;
+  bool progress = false;  ///< live progress line on stderr (when it is a terminal)
+};
+
+struct Summary {
+  std::size_t indexed = 0;   ///< documents written
+  std::size_t replaced = 0;  ///< of which replaced an existing id
+  std::size_t rejected = 0;  ///< records rejected
+  std::size_t deleted = 0;   ///< ids deleted
+  std::size_t missing = 0;   ///< ids asked to delete that were not there
+  double seconds = 0;
+  bool stopped = false;      ///< --strict stopped at a bad record; the index is unchanged
+};
+
+/// `indexer build`: a new generation from @p inputs, swapped in atomically.
+Summary build(const Options& options, const std::vector<std::string>& inputs, std::ostream& err);
+/// `indexer add`: insert or replace by id in the live generation.
+Summary add(const Options& options, const std::vector<std::string>& inputs, std::ostream& err);
+/// `indexer delete`.
+Summary remove(const Options& options, const std::vector<std::string>& ids, std::ostream& err);
+/// `indexer stats`: {"documents", "last_update", "shards", ...}.
+nlohmann::json stats(const std::string& index_dir);
+
+/// The whole command line; main.cc only calls this. Returns the exit status.
+int run_cli(int argc, char** argv);
+
+}  // namespace frsearch::indexer
+
+#endif  // FRSEARCH_INDEXER_INDEXER_H

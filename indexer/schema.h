@@ -1,0 +1,64 @@
+/** @file
+ * @brief The index schema shared by the indexer (writer) and searchd (reader).
+ *
+ * Term prefixes follow Xapian Omega's conventions (single capital letters,
+ * "X" + capitals for our own). Unprefixed terms are folded words and never
+ * start with a capital, since analysis lowercases everything.
+ *
+ * Index folder layout:
+ *   DIR/XAPIANDB        Xapian stub file naming the live generation's shard(s),
+ *                       e.g. "glass gen-000003/shard-000"; replaced by rename(),
+ *                       so readers see the old or the new index, never a mix.
+ *   DIR/gen-NNNNNN/     one generation written by `indexer build`, holding
+ *                       shard-000 ... shard-(N-1) (glass databases).
+ */
+#ifndef FRSEARCH_INDEXER_SCHEMA_H
+#define FRSEARCH_INDEXER_SCHEMA_H
+
+#include <xapian.h>
+
+namespace frsearch::schema {
+
+// ---- Term prefixes ----------------------------------------------------------
+inline constexpr const char* kId = "Q";          ///< "Q" + id: unique id term (boolean)
+inline constexpr const char* kTitle = "S";       ///< "S" + folded word: title words, with positions
+inline constexpr const char* kStem = "Z";        ///< "Z" + stem (body/summary/title), no positions
+inline constexpr const char* kTitleStem = "ZS";  ///< "ZS" + stem of a title word
+inline constexpr const char* kCategory = "K";    ///< "K" + folded label ("Ka la une"), boolean
+inline constexpr const char* kYear = "Y";        ///< "Y2021", boolean
+inline constexpr const char* kMonth = "M";       ///< "M202112", boolean
+inline constexpr const char* kDay = "D";         ///< "D20211223", boolean
+/// "XU" + folded word + ":" + lowercase accented surface form, boolean, added
+/// only when the two differ. Its term frequency tells which accented spelling is
+/// the usual one, to give suggestions and completions their accents back.
+inline constexpr const char* kSurface = "XU";
+
+// ---- Value slots ------------------------------------------------------------
+inline constexpr Xapian::valueno kSlotDay = 0;        ///< "YYYYMMDD" (date filters)
+inline constexpr Xapian::valueno kSlotSort = 1;       ///< "YYYYMMDDHHMMSS" + id (stable date sort)
+inline constexpr Xapian::valueno kSlotMonth = 2;      ///< "YYYY-MM" (year and month facets)
+/// The article's category labels as written, sorted, joined by '\x1f'. One value per
+/// combination, so Xapian's built-in ValueCountMatchSpy (which remote shards know) counts
+/// combinations exactly; searchd splits them into per-label counts.
+inline constexpr Xapian::valueno kSlotCategories = 3;
+/// Compact JSON {"id","title","url","date","categories"}: what a hit or an export row
+/// shows, without parsing the stored record.
+inline constexpr Xapian::valueno kSlotMeta = 4;
+
+inline constexpr char kCategorySeparator = '\x1f';
+
+// ---- Document data and metadata ---------------------------------------------
+// Document data: the whole input record as JSON (unknown fields kept).
+inline constexpr const char* kMetaLastUpdate = "last_update";  ///< ISO 8601 UTC of the last commit
+inline constexpr const char* kMetaGeneration = "generation";   ///< decimal generation number
+
+// ---- Weights ----------------------------------------------------------------
+/// Title words also go into the unprefixed field with this wdf increment,
+/// so a plain query weighs them above body words.
+inline constexpr Xapian::termcount kTitleWdfBoost = 3;
+
+inline constexpr const char* kStubFile = "XAPIANDB";
+
+}  // namespace frsearch::schema
+
+#endif  // FRSEARCH_INDEXER_SCHEMA_H

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's second command (and all that .ci/run does): install what is missing,
+# build, run the whole test suite, the contract check of ../shared/conformance when
+# ../shared is present, then the suite again under ASan+UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+jobs=$(nproc)
+
+echo "== build (RelWithDebInfo)"
+scripts/build.sh
+echo "== unit and integration tests"
+ctest --test-dir build --output-on-failure -j"$jobs" --timeout 600
+
+if [ -d ../shared/conformance ]; then
+  echo "== conformance check (../shared/conformance)"
+  python3 ../shared/conformance/check.py build/bin/indexer build/bin/searchd
+else
+  echo "== conformance check skipped: ../shared is absent"
+fi
+
+if [ "${FRS_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== ASan+UBSan build and tests"
+  BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DFRS_SANITIZE=ON -DFRS_BUILD_BENCH=OFF
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
+fi

@@ -1,0 +1,97 @@
+/** @file
+ * @brief Ranked, faceted search over one (possibly sharded or remote) index.
+ *
+ * A Searcher wraps one Xapian::Database handle and is used by one thread at a
+ * time; searchd keeps one per worker. Parameters arrive already validated by
+ * the HTTP layer (searchd/http.h); a Searcher only answers.
+ */
+#ifndef FRSEARCH_SEARCHD_SEARCH_H
+#define FRSEARCH_SEARCHD_SEARCH_H
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+namespace frsearch::search {
+
+enum class Sort { kRelevance, kNewest, kOldest };
+
+/// Filters shared by search, related articles and export.
+struct Filters {
+  std::vector<std::string> categories;  ///< labels as written; any of them matches
+  std::string from, to;                 ///< "YYYY-MM-DD" inclusive, empty = open
+};
+
+struct SearchRequest {
+  std::string q;
+  Filters filters;
+  Sort sort = Sort::kRelevance;
+  unsigned page = 1;       ///< from 1
+  unsigned per_page = 10;  ///< 1..100
+};
+
+struct Hit {
+  std::string id, title, url, date;  ///< date "YYYY-MM-DD"
+  std::vector<std::string> categories;
+  double score = 0;
+  std::string snippet;  ///< HTML-escaped, matched words in <mark>
+};
+
+struct FacetValue {
+  std::string value;
+  Xapian::doccount count = 0;
+};
+
+struct SearchResult {
+  std::string query;
+  Xapian::doccount total = 0;  ///< exact
+  unsigned page = 1, per_page = 10;
+  double took_ms = 0;
+  std::vector<Hit> hits;
+  std::vector<FacetValue> category, year, month;  ///< disjunctive, exact
+  std::optional<std::string> suggestion;
+};
+
+/// The JSON shapes of SPEC.md.
+nlohmann::json to_json(const Hit& hit);
+nlohmann::json to_json(const SearchResult& result);
+
+/// One row of /api/export.
+struct ExportRow {
+  std::string id, date, title, url;
+  std::vector<std::string> categories;
+  double score = 0;
+};
+
+class Searcher {
+ public:
+  explicit Searcher(Xapian::Database db);
+
+  SearchResult search(const SearchRequest& request);
+  /// The stored record, or nullopt for an unknown id.
+  std::optional<nlohmann::json> article(const std::string& id);
+  /// Related articles of a stored one (never itself); nullopt for an unknown id.
+  std::optional<std::vector<Hit>> related_to_article(const std::string& id, unsigned n,
+                                                     const Filters& filters);
+  /// Related articles of a draft text (non-empty).
+  std::vector<Hit> related_to_text(const std::string& text, unsigned n, const Filters& filters);
+  /// Completions of a prefix being typed, with their accents, most frequent first.
+  std::vector<std::string> suggest(const std::string& prefix, unsigned n);
+  /// Streams every match in the requested sort (stable order); stops when @p row returns false.
+  void export_matches(const SearchRequest& request, const std::function<bool(const ExportRow&)>& row);
+  Xapian::doccount documents() const;
+  /// Picks up a newer revision of the same index, if any.
+  void reopen();
+
+ private:
+  Xapian::Database db_;
+};
+
+}  // namespace frsearch::search
+
+#endif  // FRSEARCH_SEARCHD_SEARCH_H
