@@ -2,7 +2,8 @@
  * @brief The query language of SPEC.md, parsed into a Xapian::Query.
  *
  * Plain words, "phrases", -exclusion, AND/OR/NOT and ET/OU/SAUF, parentheses,
- * title:/titre:, category:/categorie:, date:FROM..TO, word* and NEAR. Every
+ * title:/titre:, category:/categorie:, date:FROM..TO (a filter inside the
+ * query), word* and NEAR. Every
  * word goes through the same French analysis as the documents. Broken syntax
  * is never an error: the text is then searched as plain words.
  */
@@ -30,7 +31,6 @@ struct MatchTerms {
 struct ParsedQuery {
   Xapian::Query query;           ///< Xapian::Query::MatchAll for an empty text
   MatchTerms highlight;          ///< positive terms only (not excluded ones)
-  std::string from, to;          ///< "YYYY-MM-DD" from date:FROM..TO, empty if none
   bool fallback = false;         ///< the syntax was broken; parsed as plain words
 };
 
