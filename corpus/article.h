@@ -24,12 +24,12 @@ namespace frsearch::corpus {
 struct Article {
   std::string id;
   std::string title;
-  std::string date;       ///< as written in the input: "2021-12-23" or an ISO 8601 date-time
-  std::string day;        ///< calendar date as written, "YYYY-MM-DD" (used for filters and facets)
-  std::string sort_key;   ///< "YYYYMMDDHHMMSS", the instant in UTC when a time/offset is given
+  std::string date;      ///< as written in the input: "2021-12-23" or an ISO 8601 date-time
+  std::string day;       ///< calendar date as written, "YYYY-MM-DD" (used for filters and facets)
+  std::string sort_key;  ///< "YYYYMMDDHHMMSS", the instant in UTC when a time/offset is given
   std::string body;
-  std::string summary;    ///< empty when absent
-  std::string url;        ///< empty when absent
+  std::string summary;  ///< empty when absent
+  std::string url;      ///< empty when absent
   std::vector<std::string> categories;
   nlohmann::json record;  ///< the whole record, unknown fields kept, as it will be stored
 };
@@ -42,16 +42,24 @@ struct Rejection {
 };
 
 /// Thrown by the parse_* functions on a bad record; what() is the reason.
+/// line() is the 1-based line of the problem within the text parsed, when the
+/// parser knows it (page exports), else 0.
 class InvalidRecord : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  InvalidRecord(const std::string& reason, std::size_t line)
+      : std::runtime_error(reason), line_(line) {}
+  std::size_t line() const { return line_; }
+
+ private:
+  std::size_t line_ = 0;
 };
 
 /// A checked calendar date with optional time; parse_date() rejects 2021-02-30.
 struct Date {
   int year = 0, month = 0, day = 0;
-  std::string day_string() const;   ///< "YYYY-MM-DD"
-  std::string sort_key;              ///< "YYYYMMDDHHMMSS" (UTC when an offset was given)
+  std::string day_string() const;  ///< "YYYY-MM-DD"
+  std::string sort_key;            ///< "YYYYMMDDHHMMSS" (UTC when an offset was given)
 };
 
 /// Parses "YYYY-MM-DD" or an ISO 8601 date-time ("2024-01-10T09:30:00+01:00",
