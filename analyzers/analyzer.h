@@ -23,13 +23,15 @@
 #include <string_view>
 #include <vector>
 
+#include <xapian.h>
+
 namespace frsearch::analysis {
 
 /// One word of a text as it moves through the pipeline.
 struct Token {
-  std::string text;        ///< current form; each filter rewrites it
-  std::size_t start = 0;   ///< byte offset of the word in the original text
-  std::size_t end = 0;     ///< byte offset just past the word
+  std::string text;            ///< current form; each filter rewrites it
+  std::size_t start = 0;       ///< byte offset of the word in the original text
+  std::size_t end = 0;         ///< byte offset just past the word
   std::uint32_t position = 0;  ///< word position (0-based); dropped tokens leave gaps
 };
 
@@ -85,6 +87,10 @@ std::string fold(std::string_view word);
 /// spelling of w with or without accents, and conflates inflections
 /// (financé, financée, financées, financement → one stem).
 std::string stem(std::string_view folded_word);
+
+/// A Xapian::Stem applying stem(fold(word)), so Xapian's own machinery (TermGenerator,
+/// QueryParser, ESet) makes exactly our terms. Like any Xapian::Stem, one copy per thread.
+Xapian::Stem make_xapian_stemmer();
 
 /// True for a French stop word given in folded form ("a", "les", "etait", "quel").
 bool is_stop_word(std::string_view folded_word);
