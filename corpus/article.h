@@ -32,6 +32,9 @@ struct Article {
   std::string url;      ///< empty when absent
   std::vector<std::string> categories;
   nlohmann::json record;  ///< the whole record, unknown fields kept, as it will be stored
+  /// 1-based line of the record in its input file (1 for a page export), 0 when
+  /// unknown; set by read_file(). The indexer's duplicate-id notes cite it.
+  std::size_t line = 0;
 };
 
 /// Why and where one record was rejected. Printed as "FILE:LINE: reason".
