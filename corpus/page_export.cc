@@ -79,8 +79,9 @@ std::uint32_t fnv1a(std::string_view s) {
 /// ("...-recherche-sur-les" -> "...-recherche"), keeping at least one word.
 void drop_trailing_function_words(std::string& slug) {
   static constexpr std::string_view kWords[] = {
-      "a",  "au", "aux", "avec", "d",   "dans", "de", "des", "du",  "en", "et", "l",
-      "la", "le", "les", "ou",   "par", "pour", "qu", "que", "sur", "un", "une"};
+      "a",   "au",   "aux", "avec", "c", "ce", "ces", "cette", "d",    "dans",  "de", "des", "du",
+      "en",  "est",  "et",  "j",    "l", "la", "le",  "les",   "leur", "leurs", "m",  "n",   "ou",
+      "par", "pour", "qu",  "que",  "s", "sa", "se",  "ses",   "son",  "sur",   "t",  "un",  "une"};
   for (;;) {
     const std::size_t dash = slug.rfind('-');
     if (dash == std::string::npos) return;
