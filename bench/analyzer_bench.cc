@@ -4,16 +4,15 @@
 //   analyzer_bench [--benchmark_filter=...]     skips with a message without ../shared
 #include <benchmark/benchmark.h>
 #include <xapian.h>
-#include <zlib.h>
 
 #include <cstdio>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/tokenizer.h"
+#include "tests/analyzers/shared_bodies.h"
 
 namespace {
 
@@ -22,28 +21,9 @@ namespace fa = frsearch::analysis;
 const char* const kCorpus = FRS_SOURCE_DIR "/../shared/corpora/orangesum/articles-0.jsonl.gz";
 constexpr std::size_t kMaxArticles = 3000;
 
-/// The "body" fields of the first kMaxArticles records (read with zlib, no corpus/ code).
-std::vector<std::string> read_bodies() {
-  std::vector<std::string> bodies;
-  gzFile file = gzopen(kCorpus, "rb");
-  if (file == nullptr) return bodies;
-  std::string line;
-  char buffer[1 << 16];
-  while (bodies.size() < kMaxArticles && gzgets(file, buffer, sizeof buffer) != nullptr) {
-    line += buffer;
-    if (line.back() != '\n') continue;
-    const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (record.is_object() && record.contains("body") && record["body"].is_string()) {
-      bodies.push_back(record["body"].get<std::string>());
-    }
-    line.clear();
-  }
-  gzclose(file);
-  return bodies;
-}
-
 const std::vector<std::string>& bodies() {
-  static const std::vector<std::string> loaded = read_bodies();
+  static const std::vector<std::string> loaded =
+      frsearch::analysis::testing::read_bodies(kCorpus, kMaxArticles);
   return loaded;
 }
 

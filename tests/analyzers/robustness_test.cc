@@ -2,17 +2,17 @@
 // apostrophes, and (when ../shared is present) real scraped news bodies.
 #include <gtest/gtest.h>
 #include <unicode/utf8.h>
-#include <zlib.h>
 
+#include <cctype>
 #include <cstdint>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/tokenizer.h"
+#include "shared_bodies.h"
 
 namespace frsearch::analysis {
 namespace {
@@ -92,30 +92,10 @@ TEST(Robustness, RandomWordFunctions) {
   }
 }
 
-/// Reads up to @p limit bodies from a gzip JSON Lines file; empty when it is absent.
-std::vector<std::string> read_bodies(const std::string& path, std::size_t limit) {
-  std::vector<std::string> bodies;
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return bodies;
-  std::string line;
-  char buffer[1 << 16];
-  while (bodies.size() < limit && gzgets(file, buffer, sizeof buffer) != nullptr) {
-    line += buffer;
-    if (line.empty() || line.back() != '\n') continue;
-    const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (record.is_object() && record.contains("body") && record["body"].is_string()) {
-      bodies.push_back(record["body"].get<std::string>());
-    }
-    line.clear();
-  }
-  gzclose(file);
-  return bodies;
-}
-
 TEST(RobustnessShared, RealBodiesKeepInvariantsAndSplitGluedSentences) {
   const std::string path = FRS_SOURCE_DIR "/../shared/corpora/orangesum/articles-0.jsonl.gz";
   if (!std::ifstream(path)) GTEST_SKIP() << "no shared corpus at " << path;
-  const std::vector<std::string> bodies = read_bodies(path, 300);
+  const std::vector<std::string> bodies = testing::read_bodies(path, 300);
   ASSERT_FALSE(bodies.empty());
   const Analyzer index = make_french_analyzer();
   std::size_t tokens = 0;
