@@ -9,12 +9,14 @@
 #define FRSEARCH_INDEXER_INDEXER_H
 
 #include <cstddef>
+#include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "analyzers/analyzer.h"
 #include "corpus/article.h"
@@ -25,9 +27,18 @@ namespace frsearch::indexer {
 /// positions, stems, category/date boolean terms, surface forms, value slots and
 /// the stored record. Also returns, through @p spelling, the folded words worth
 /// adding to the spelling dictionary (may be null).
-Xapian::Document make_document(const corpus::Article& article,
-                               const analysis::Analyzer& analyzer,
+Xapian::Document make_document(const corpus::Article& article, const analysis::Analyzer& analyzer,
                                std::vector<std::string>* spelling = nullptr);
+
+/// The unique id term of an article: "Q" + id. An id so long that the term would
+/// pass Xapian's limit (245 bytes) keeps its first bytes and gets a "#" + 16 hex
+/// digit hash tail, so the term stays unique and under 240 bytes.
+std::string id_term(std::string_view id);
+
+/// A category label folded word by word like the text ("À la une" -> "a la une").
+std::string fold_label(std::string_view label);
+/// The boolean term of a category label: "K" + fold_label(label).
+std::string category_term(std::string_view label);
 
 struct Options {
   std::string index_dir;
@@ -43,8 +54,9 @@ struct Summary {
   std::size_t rejected = 0;  ///< records rejected
   std::size_t deleted = 0;   ///< ids deleted
   std::size_t missing = 0;   ///< ids asked to delete that were not there
+  std::uint64_t bytes = 0;   ///< size of the records indexed (stored JSON, about the input size)
   double seconds = 0;
-  bool stopped = false;      ///< --strict stopped at a bad record; the index is unchanged
+  bool stopped = false;  ///< --strict stopped at a bad record; the index is unchanged
 };
 
 /// `indexer build`: a new generation from @p inputs, swapped in atomically.

@@ -1,1 +1,6 @@
-int main() { return 2; }
+// The `indexer` command (SPEC.md "indexer"); everything is in run_cli().
+#include "indexer/indexer.h"
+
+int main(int argc, char** argv) {
+  return frsearch::indexer::run_cli(argc, argv);
+}

@@ -34,9 +34,9 @@ inline constexpr const char* kDay = "D";         ///< "D20211223", boolean
 inline constexpr const char* kSurface = "XU";
 
 // ---- Value slots ------------------------------------------------------------
-inline constexpr Xapian::valueno kSlotDay = 0;        ///< "YYYYMMDD" (date filters)
-inline constexpr Xapian::valueno kSlotSort = 1;       ///< "YYYYMMDDHHMMSS" + id (stable date sort)
-inline constexpr Xapian::valueno kSlotMonth = 2;      ///< "YYYY-MM" (year and month facets)
+inline constexpr Xapian::valueno kSlotDay = 0;    ///< "YYYYMMDD" (date filters)
+inline constexpr Xapian::valueno kSlotSort = 1;   ///< "YYYYMMDDHHMMSS" + id (stable date sort)
+inline constexpr Xapian::valueno kSlotMonth = 2;  ///< "YYYY-MM" (year and month facets)
 /// The article's category labels as written, sorted, joined by '\x1f'. One value per
 /// combination, so Xapian's built-in ValueCountMatchSpy (which remote shards know) counts
 /// combinations exactly; searchd splits them into per-label counts.

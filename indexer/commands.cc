@@ -1,0 +1,287 @@
+// build, add, remove and stats: the `indexer` subcommands on an index folder.
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <stdexcept>
+
+#include "indexer/index_dir.h"
+#include "indexer/indexer.h"
+#include "indexer/pipeline.h"
+#include "indexer/report.h"
+#include "indexer/schema.h"
+#include "indexer/shards.h"
+
+namespace frsearch::indexer {
+namespace {
+
+/// add commits this often, so an interrupted run keeps most of its work.
+constexpr std::size_t kAddCommitEvery = 2000;
+
+std::string rejection_text(const corpus::Rejection& r) {
+  return r.file + ":" + std::to_string(r.line) + ": " + r.reason;
+}
+
+std::string where(const Location& at) {
+  return at.line != 0 ? at.file + ":" + std::to_string(at.line) : at.file;
+}
+
+/// Prints rejections and duplicate notes; with --strict, stops at the first rejection.
+PipelineHandlers reporting_handlers(Reporter& reporter, Summary& summary, bool strict) {
+  PipelineHandlers handlers;
+  handlers.on_rejection = [&reporter, &summary, strict](const corpus::Rejection& rejection) {
+    reporter.line(rejection_text(rejection));
+    ++summary.rejected;
+    return !strict;
+  };
+  handlers.on_duplicate = [&reporter](const corpus::Article& article, const Location& here,
+                                      const Location& first) {
+    reporter.line(where(here) + ": note: duplicate id '" + article.id +
+                  "' replaces the record at " + where(first));
+  };
+  return handlers;
+}
+
+/// Removes a generation being written unless it was published: a failed or
+/// stopped build leaves nothing behind. Declared before the databases that
+/// write into it, so they are closed first.
+class PendingGeneration {
+ public:
+  PendingGeneration(const IndexDir& dir, unsigned generation)
+      : dir_(dir), generation_(generation) {}
+  ~PendingGeneration() {
+    if (!published_) {
+      try {
+        dir_.remove_generation(generation_);
+      } catch (...) {  // the next build removes it
+      }
+    }
+  }
+  void published() { published_ = true; }
+
+ private:
+  const IndexDir& dir_;
+  unsigned generation_;
+  bool published_ = false;
+};
+
+/// The number of the next generation, after removing those an interrupted
+/// build left half-written (any above the live one).
+unsigned next_generation(const IndexDir& dir, const LiveIndex& live) {
+  for (unsigned generation : dir.generations())
+    if (generation > live.generation) dir.remove_generation(generation);
+  const std::vector<unsigned> present = dir.generations();
+  return std::max(live.generation, present.empty() ? 0u : present.back()) + 1;
+}
+
+std::vector<std::string> shard_paths(const IndexDir& dir, unsigned generation, unsigned shards) {
+  std::vector<std::string> paths;
+  for (unsigned i = 0; i < shards; ++i)
+    paths.push_back(IndexDir::shard_path(dir.generation_path(generation), i));
+  return paths;
+}
+
+/// The first pass of `add --strict`: true when every record of @p files is good.
+bool validate(const std::vector<std::string>& files, Reporter& reporter, Summary& summary) {
+  bool good = true;
+  for (const std::string& file : files) {
+    corpus::read_file(
+        file, [](corpus::Article&&) { return true; },
+        [&](const corpus::Rejection& rejection) {
+          reporter.line(rejection_text(rejection));
+          ++summary.rejected;
+          good = false;
+          return false;
+        });
+    if (!good) break;
+  }
+  return good;
+}
+
+/// Creates an empty one-shard generation and makes it live: `add` on a folder
+/// with no index. Publishing it at once means each later commit is readable.
+LiveIndex create_first_generation(const IndexDir& dir) {
+  const unsigned generation = next_generation(dir, LiveIndex{});
+  PendingGeneration pending(dir, generation);
+  std::filesystem::create_directories(dir.generation_path(generation));
+  {
+    ShardSet shards(shard_paths(dir, generation, 1), Xapian::DB_CREATE_OR_OVERWRITE, generation);
+    shards.commit_all();
+    shards.close();
+  }
+  sync_tree(dir.generation_path(generation));
+  dir.publish(generation, 1);
+  pending.published();
+  return dir.live();
+}
+
+/// What build and add share: the input files, the locked folder, the report of
+/// rejections and duplicates, the progress line and the summary.
+class WriteRun {
+ public:
+  WriteRun(const Options& options, const std::vector<std::string>& inputs, std::ostream& err)
+      : options_(options),
+        reporter_(err),
+        files_(corpus::list_input_files(inputs)),
+        dir_(created(options.index_dir)),
+        lock_(dir_) {}
+
+  const IndexDir& dir() const { return dir_; }
+  Reporter& reporter() { return reporter_; }
+  const std::vector<std::string>& files() const { return files_; }
+  Summary& summary() { return summary_; }
+
+  /// Reads, analyses and hands each document to @p write in input order.
+  /// False when --strict stopped at a bad record.
+  bool run(bool spelling, const std::function<void(Prepared&&)>& write) {
+    Progress progress(reporter_, options_.progress, input_bytes(files_));
+    PipelineHandlers handlers = reporting_handlers(reporter_, summary_, options_.strict);
+    handlers.on_document = [&](Prepared&& prepared) {
+      summary_.bytes += prepared.bytes;
+      write(std::move(prepared));
+      ++summary_.indexed;
+      progress.update(summary_.indexed, summary_.bytes);
+    };
+    const bool complete = run_pipeline(files_, analysis::make_french_analyzer(),
+                                       {options_.threads, spelling}, handlers);
+    progress.finish();
+    return complete;
+  }
+
+  Summary finish(bool stopped) {
+    summary_.stopped = stopped;
+    summary_.seconds = clock_.seconds();
+    return summary_;
+  }
+
+ private:
+  static IndexDir created(const std::string& path) {
+    IndexDir dir(path);
+    dir.create();
+    return dir;
+  }
+
+  const Options& options_;
+  const Stopwatch clock_;
+  Reporter reporter_;
+  Summary summary_;
+  const std::vector<std::string> files_;
+  const IndexDir dir_;
+  const DirLock lock_;
+};
+
+}  // namespace
+
+Summary build(const Options& options, const std::vector<std::string>& inputs, std::ostream& err) {
+  WriteRun run(options, inputs, err);
+  const IndexDir& dir = run.dir();
+  const LiveIndex live = dir.live();
+  const unsigned generation = next_generation(dir, live);
+  const unsigned shard_count = std::max(1u, options.shards);
+
+  PendingGeneration pending(dir, generation);
+  std::filesystem::create_directories(dir.generation_path(generation));
+  // Nobody reads this generation before its swap, and a crash discards it: no
+  // fsync per commit (DB_NO_SYNC), one sync_tree() before the swap instead.
+  ShardSet shards(shard_paths(dir, generation, shard_count),
+                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC, generation);
+  ShardWriters writers(
+      shard_count,
+      [&shards](unsigned shard, Prepared&& prepared) {
+        if (prepared.duplicate)
+          shards[shard].replace_document(id_term(prepared.id), prepared.doc);
+        else
+          shards[shard].add_document(prepared.doc);
+      },
+      [&shards](unsigned shard) {
+        shards.commit(shard);
+        add_spelling_from_terms(shards[shard]);
+        shards.commit(shard);
+      });
+  const bool complete = run.run(false, [&](Prepared&& prepared) {
+    if (prepared.duplicate) ++run.summary().replaced;
+    const unsigned shard = shards.route(prepared.id);
+    writers.submit(shard, std::move(prepared));
+  });
+  if (!complete) {
+    writers.abort();
+    return run.finish(true);  // ~PendingGeneration removes the partial generation
+  }
+  writers.finish();
+  shards.close();
+  sync_tree(dir.generation_path(generation));
+  dir.publish(generation, shard_count);
+  pending.published();
+  // Keep the previous generation for readers still on it; drop older ones.
+  for (unsigned old : dir.generations())
+    if (old != generation && old != live.generation) dir.remove_generation(old);
+  return run.finish(false);
+}
+
+Summary add(const Options& options, const std::vector<std::string>& inputs, std::ostream& err) {
+  WriteRun run(options, inputs, err);
+  if (options.strict && !validate(run.files(), run.reporter(), run.summary()))
+    return run.finish(true);
+  LiveIndex live = run.dir().live();
+  if (live.generation == 0) live = create_first_generation(run.dir());
+  ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
+  Summary& summary = run.summary();
+  const bool complete = run.run(true, [&](Prepared&& prepared) {
+    Xapian::WritableDatabase& db = shards[shards.route(prepared.id)];
+    const std::string term = id_term(prepared.id);
+    if (prepared.duplicate || db.term_exists(term)) ++summary.replaced;
+    db.replace_document(term, prepared.doc);
+    for (const std::string& word : prepared.spelling) db.add_spelling(word);
+    if ((summary.indexed + 1) % kAddCommitEvery == 0) shards.commit_all();
+  });
+  shards.commit_all();
+  return run.finish(!complete);
+}
+
+Summary remove(const Options& options, const std::vector<std::string>& ids, std::ostream& err) {
+  const Stopwatch clock;
+  Reporter reporter(err);
+  Summary summary;
+  const IndexDir dir(options.index_dir);
+  if (dir.live().generation == 0) throw std::runtime_error(dir.path() + ": no index here");
+  const DirLock lock(dir);
+  const LiveIndex live = dir.live();  // read again: a build may have swapped meanwhile
+  ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
+  std::set<std::string> done;
+  for (const std::string& id : ids) {
+    if (!done.insert(id).second) continue;
+    Xapian::WritableDatabase& db = shards[shards.route(id)];
+    const std::string term = id_term(id);
+    if (db.term_exists(term)) {
+      db.delete_document(term);
+      ++summary.deleted;
+    } else {
+      reporter.line("note: no document with id '" + id + "'");
+      ++summary.missing;
+    }
+  }
+  shards.commit_all();
+  summary.seconds = clock.seconds();
+  return summary;
+}
+
+nlohmann::json stats(const std::string& index_dir) {
+  const IndexDir dir(index_dir);
+  const LiveIndex live = dir.live();
+  if (live.generation == 0) throw std::runtime_error(index_dir + ": no index here");
+  Xapian::Database db;
+  std::string last_update;
+  for (const std::string& path : live.shards) {
+    Xapian::Database shard(path);
+    last_update = std::max(last_update, shard.get_metadata(schema::kMetaLastUpdate));
+    db.add_database(shard);
+  }
+  return {{"documents", db.get_doccount()},
+          {"last_update", last_update},
+          {"shards", live.shards.size()},
+          {"generation", live.generation},
+          {"size_bytes", dir.size_bytes(live)},
+          {"path", std::filesystem::absolute(index_dir).lexically_normal().string()}};
+}
+
+}  // namespace frsearch::indexer

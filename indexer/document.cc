@@ -1,0 +1,219 @@
+// make_document(): the one place where an article becomes terms, values and data
+// (see schema.h for what each prefix and slot means).
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "indexer/hash.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace frsearch::indexer {
+namespace {
+
+/// Positions left empty between title, summary and body, so that a phrase or a
+/// NEAR query never matches across two fields.
+constexpr Xapian::termpos kFieldGap = 100;
+/// Longer "words" (glued URLs, base64, ...) are not indexed: nobody searches for
+/// them, and Xapian refuses terms over 245 bytes.
+constexpr std::size_t kMaxWordBytes = 100;
+/// Surface-form terms longer than this are skipped (same reason).
+constexpr std::size_t kMaxSurfaceTermBytes = 200;
+/// Ids whose "Q" term would be longer than this get a hashed tail.
+constexpr std::size_t kMaxIdTermBytes = 240;
+/// Words shorter than this are not worth a spelling correction.
+constexpr std::size_t kMinSpellingBytes = 3;
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+/// Letters only: ASCII a-z or any multi-byte UTF-8 sequence (folded words are
+/// lower case), so numbers and codes stay out of the spelling dictionary.
+bool is_alphabetic(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 'a' && u <= 'z') || u >= 0x80;
+  });
+}
+
+/// What is known about one distinct folded word of the document.
+struct WordInfo {
+  std::string stem;  ///< empty for stop words and words with no stem
+};
+
+/// Adds the terms of one field to the document. Keeps per-document caches so
+/// that each distinct word is stemmed and checked for a surface form once.
+class FieldIndexer {
+ public:
+  FieldIndexer(Xapian::Document& doc, std::vector<std::string>* spelling)
+      : doc_(doc), spelling_(spelling) {}
+
+  /// Indexes @p text starting at the current position; @p title adds the S/ZS
+  /// terms and the title wdf boost.
+  void index(std::string_view text, const analysis::Analyzer& analyzer, bool title) {
+    const std::vector<analysis::Token> tokens = analyzer.analyze(text);
+    Xapian::termpos last = 0;
+    for (const analysis::Token& token : tokens) {
+      const Xapian::termpos pos = next_pos_ + token.position;
+      last = std::max(last, pos);
+      const std::string& word = token.text;
+      if (word.empty() || word.size() > kMaxWordBytes) continue;
+      const WordInfo& info = lookup(word);
+      if (title) {
+        doc_.add_posting(word, pos, schema::kTitleWdfBoost);
+        doc_.add_posting(schema::kTitle + word, pos);
+        if (!info.stem.empty()) doc_.add_term(schema::kTitleStem + info.stem);
+      } else {
+        doc_.add_posting(word, pos);
+      }
+      if (!info.stem.empty()) doc_.add_term(schema::kStem + info.stem);
+      add_surface_form(word, text, token);
+    }
+    if (!tokens.empty()) next_pos_ = last + 1 + kFieldGap;
+  }
+
+  /// The distinct words worth a spelling entry, sorted.
+  void finish() {
+    if (spelling_ == nullptr) return;
+    for (const auto& entry : words_) {
+      const std::string& word = entry.first;
+      if (word.size() >= kMinSpellingBytes && is_alphabetic(word)) spelling_->push_back(word);
+    }
+    std::sort(spelling_->begin(), spelling_->end());
+  }
+
+ private:
+  const WordInfo& lookup(const std::string& word) {
+    auto it = words_.find(word);
+    if (it != words_.end()) return it->second;
+    WordInfo info;
+    if (!analysis::is_stop_word(word)) info.stem = analysis::stem(word);
+    if (info.stem.size() > kMaxWordBytes) info.stem.clear();
+    return words_.emplace(word, std::move(info)).first->second;
+  }
+
+  /// "XU<folded>:<lower>" when the word as written had accents or ligatures.
+  /// ASCII originals fold to themselves (after lowercasing), so only non-ASCII
+  /// ones are looked at. An offset range that still covers an elided article
+  /// ("l’été") is cut after its apostrophe.
+  void add_surface_form(const std::string& word, std::string_view text,
+                        const analysis::Token& token) {
+    if (token.end <= token.start || token.end > text.size()) return;
+    const std::string_view original = text.substr(token.start, token.end - token.start);
+    if (is_ascii(original)) return;
+    if (!surfaces_seen_.emplace(original).second) return;
+    std::string surface = analysis::lower(original);
+    if (surface == word) return;
+    if (analysis::fold(surface) != word) {
+      const std::size_t ascii = surface.rfind('\'');
+      const std::size_t curly = surface.rfind("\xE2\x80\x99");  // ’
+      if (ascii == std::string::npos && curly == std::string::npos) return;
+      if (curly == std::string::npos || (ascii != std::string::npos && ascii > curly))
+        surface.erase(0, ascii + 1);
+      else
+        surface.erase(0, curly + 3);
+      if (surface == word || analysis::fold(surface) != word) return;
+    }
+    std::string term = schema::kSurface + word + ':' + surface;
+    if (term.size() <= kMaxSurfaceTermBytes) doc_.add_boolean_term(term);
+  }
+
+  Xapian::Document& doc_;
+  std::vector<std::string>* spelling_;
+  Xapian::termpos next_pos_ = 1;
+  std::unordered_map<std::string, WordInfo> words_;
+  std::unordered_set<std::string_view> surfaces_seen_;  // views into the article's fields
+};
+
+std::string digits_only(std::string_view day) {
+  std::string out;
+  for (char c : day)
+    if (c >= '0' && c <= '9') out += c;
+  return out;
+}
+
+}  // namespace
+
+std::string id_term(std::string_view id) {
+  std::string term = std::string(schema::kId) + std::string(id);
+  if (term.size() <= kMaxIdTermBytes) return term;
+  char tail[18];  // "#" + 16 hex digits + NUL
+  std::snprintf(tail, sizeof tail, "#%016llx", static_cast<unsigned long long>(fnv1a64(id)));
+  term.resize(kMaxIdTermBytes - (sizeof tail - 1));
+  return term + tail;
+}
+
+std::string fold_label(std::string_view label) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < label.size()) {
+    while (i < label.size() && (label[i] == ' ' || label[i] == '\t')) ++i;
+    const std::size_t start = i;
+    while (i < label.size() && label[i] != ' ' && label[i] != '\t') ++i;
+    if (i == start) break;
+    if (!out.empty()) out += ' ';
+    out += analysis::fold(label.substr(start, i - start));
+  }
+  return out;
+}
+
+std::string category_term(std::string_view label) {
+  return std::string(schema::kCategory) + fold_label(label);
+}
+
+Xapian::Document make_document(const corpus::Article& article, const analysis::Analyzer& analyzer,
+                               std::vector<std::string>* spelling) {
+  Xapian::Document doc;
+  doc.add_boolean_term(id_term(article.id));
+
+  FieldIndexer fields(doc, spelling);
+  fields.index(article.title, analyzer, true);
+  fields.index(article.summary, analyzer, false);
+  fields.index(article.body, analyzer, false);
+  fields.finish();
+
+  std::vector<std::string> labels;
+  for (const std::string& label : article.categories) {
+    const std::string term = category_term(label);
+    if (term.size() > 1 && term.size() <= kMaxIdTermBytes) doc.add_boolean_term(term);
+    labels.push_back(label);
+  }
+
+  const std::string day = digits_only(article.day);  // YYYYMMDD
+  if (day.size() == 8) {
+    doc.add_boolean_term(schema::kYear + day.substr(0, 4));
+    doc.add_boolean_term(schema::kMonth + day.substr(0, 6));
+    doc.add_boolean_term(schema::kDay + day);
+    doc.add_value(schema::kSlotDay, day);
+    doc.add_value(schema::kSlotMonth, article.day.substr(0, 7));
+  }
+  doc.add_value(schema::kSlotSort, article.sort_key + article.id);
+
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+  std::string joined;
+  for (const std::string& label : labels) {
+    if (!joined.empty()) joined += schema::kCategorySeparator;
+    joined += label;
+  }
+  if (!joined.empty()) doc.add_value(schema::kSlotCategories, joined);
+
+  const nlohmann::json meta = {{"id", article.id},
+                               {"title", article.title},
+                               {"url", article.url},
+                               {"date", article.day},
+                               {"categories", article.categories}};
+  using nlohmann::json;
+  doc.add_value(schema::kSlotMeta, meta.dump(-1, ' ', false, json::error_handler_t::replace));
+  doc.set_data(article.record.dump(-1, ' ', false, json::error_handler_t::replace));
+  return doc;
+}
+
+}  // namespace frsearch::indexer

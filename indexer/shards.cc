@@ -1,0 +1,137 @@
+// ShardSet, the end-of-build spelling pass, and the per-shard writer threads.
+#include "indexer/shards.h"
+
+#include <ctime>
+#include <utility>
+
+#include "indexer/hash.h"
+#include "indexer/schema.h"
+
+namespace frsearch::indexer {
+namespace {
+
+/// Documents queued per shard writer.
+constexpr std::size_t kShardQueue = 64;
+constexpr std::size_t kMinSpellingBytes = 3;
+
+bool is_spelling_word(const std::string& term) {
+  if (term.size() < kMinSpellingBytes) return false;
+  for (char c : term) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!((u >= 'a' && u <= 'z') || u >= 0x80)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ShardSet::ShardSet(const std::vector<std::string>& paths, int flags, unsigned generation)
+    : generation_(generation) {
+  for (const std::string& path : paths) dbs_.emplace_back(path, flags);
+}
+
+unsigned ShardSet::route(const std::string& id) const {
+  return shard_of(id, size());
+}
+
+void ShardSet::commit(unsigned shard) {
+  Xapian::WritableDatabase& db = dbs_.at(shard);
+  db.set_metadata(schema::kMetaLastUpdate, utc_now_iso8601());
+  db.set_metadata(schema::kMetaGeneration, std::to_string(generation_));
+  db.commit();
+}
+
+void ShardSet::commit_all() {
+  for (unsigned i = 0; i < size(); ++i) commit(i);
+}
+
+void ShardSet::close() {
+  for (Xapian::WritableDatabase& db : dbs_) db.close();
+}
+
+void add_spelling_from_terms(Xapian::WritableDatabase& db) {
+  // Unprefixed terms sort before "A" only in part (digits), so walk them all and
+  // skip the prefixed ones, which start with a capital.
+  std::vector<std::pair<std::string, Xapian::doccount>> words;
+  for (Xapian::TermIterator t = db.allterms_begin(); t != db.allterms_end(); ++t) {
+    const std::string term = *t;
+    if (term[0] >= 'A' && term[0] <= 'Z') continue;
+    if (is_spelling_word(term)) words.emplace_back(term, t.get_termfreq());
+  }
+  for (const auto& [word, freq] : words) db.add_spelling(word, freq);
+}
+
+std::string utc_now_iso8601() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+ShardWriters::ShardWriters(unsigned shards, Write write, Finish finish)
+    : write_(std::move(write)), finish_(std::move(finish)) {
+  if (shards <= 1) return;  // written inline by the caller's thread
+  for (unsigned i = 0; i < shards; ++i)
+    queues_.push_back(std::make_unique<BoundedQueue<Prepared>>(kShardQueue));
+  for (unsigned i = 0; i < shards; ++i) threads_.emplace_back([this, i] { run(i); });
+}
+
+ShardWriters::~ShardWriters() {
+  abort();
+}
+
+void ShardWriters::submit(unsigned shard, Prepared&& prepared) {
+  if (queues_.empty()) {
+    write_(shard, std::move(prepared));
+    return;
+  }
+  if (!queues_.at(shard)->push(std::move(prepared))) rethrow_failure();
+}
+
+void ShardWriters::finish() {
+  if (queues_.empty()) {
+    finish_(0);
+    return;
+  }
+  for (auto& queue : queues_) queue->close();
+  for (std::thread& thread : threads_)
+    if (thread.joinable()) thread.join();
+  rethrow_failure();
+}
+
+void ShardWriters::abort() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    aborted_ = true;
+  }
+  for (auto& queue : queues_) queue->close();
+  for (std::thread& thread : threads_)
+    if (thread.joinable()) thread.join();
+}
+
+void ShardWriters::run(unsigned shard) {
+  const auto stopping = [this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return aborted_ || failure_ != nullptr;
+  };
+  try {
+    while (std::optional<Prepared> prepared = queues_[shard]->pop())
+      if (!stopping()) write_(shard, std::move(*prepared));
+    if (!stopping()) finish_(shard);
+  } catch (...) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!failure_) failure_ = std::current_exception();
+    }
+    for (auto& queue : queues_) queue->close();
+  }
+}
+
+void ShardWriters::rethrow_failure() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (failure_) std::rethrow_exception(failure_);
+}
+
+}  // namespace frsearch::indexer
