@@ -1,0 +1,188 @@
+// make_document(): the terms, positions, values and data of small articles,
+// written as compact expected strings (one group of terms per line).
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analyzers/analyzer.h"
+#include "corpus/article.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "test_support.h"
+
+namespace frsearch::indexer {
+namespace {
+
+using testing::joined;
+
+corpus::Article article(const nlohmann::json& record) {
+  return corpus::parse_json_record(record.dump());
+}
+
+/// The terms of @p doc whose prefix is exactly @p prefix (a capital prefix is
+/// not followed by another capital), as "term:wdf@pos,pos" (positions when
+/// there are some, wdf when not zero), space separated.
+std::string terms(const Xapian::Document& doc, const std::string& prefix) {
+  std::vector<std::string> out;
+  for (Xapian::TermIterator t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (term.compare(0, prefix.size(), prefix) != 0) continue;
+    const char next = term.size() > prefix.size() ? term[prefix.size()] : '\0';
+    if (next >= 'A' && next <= 'Z') continue;  // a longer prefix (Z vs ZS)
+    if (prefix.empty() && term[0] >= 'A' && term[0] <= 'Z') continue;
+    std::string item = term;
+    if (t.get_wdf() != 0) item += ":" + std::to_string(t.get_wdf());
+    std::string positions;
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+      positions += (positions.empty() ? "@" : ",") + std::to_string(*p);
+    out.push_back(item + positions);
+  }
+  return joined(out, " ");
+}
+
+class MakeDocumentTest : public ::testing::Test {
+ protected:
+  const analysis::Analyzer analyzer_ = analysis::make_french_analyzer();
+};
+
+TEST_F(MakeDocumentTest, TermsPositionsAndPrefixes) {
+  const corpus::Article a = article({{"id", "a-1"},
+                                     {"title", "L’Hôpital ouvre"},
+                                     {"summary", "Données"},
+                                     {"body", "Le cœur du projet."},
+                                     {"date", "2021-12-23T10:00:00+01:00"},
+                                     {"categories", {"Projets", "À la une"}},
+                                     {"extra", 7}});
+  std::vector<std::string> spelling;
+  const Xapian::Document doc = make_document(a, analyzer_, &spelling);
+
+  // Title at 1.., summary after a gap of 100, body after another gap; title
+  // words weigh kTitleWdfBoost in the unprefixed field.
+  EXPECT_EQ(terms(doc, ""),
+            "coeur:1@205 donnees:1@103 du:1@206 hopital:3@1 le:1@204 ouvre:3@2 "
+            "projet:1@207");
+  EXPECT_EQ(terms(doc, "S"), "Shopital:1@1 Souvre:1@2");
+  EXPECT_EQ(terms(doc, "Q"), "Qa-1");
+  EXPECT_EQ(terms(doc, "K"), "Ka la une Kprojets");
+  EXPECT_EQ(terms(doc, "Y") + " " + terms(doc, "M") + " " + terms(doc, "D"),
+            "Y2021 M202112 D20211223");
+  // Accented spellings as written, lower case, without the elided article.
+  EXPECT_EQ(terms(doc, "XU"), "XUcoeur:cœur XUdonnees:données XUhopital:hôpital");
+  EXPECT_EQ(joined(spelling, " "), "coeur donnees hopital ouvre projet");
+
+  // Stems: every word but the stop words ("le", "du"), and title words again.
+  std::set<std::string> stems, title_stems;
+  for (const char* w : {"coeur", "donnees", "hopital", "ouvre", "projet"})
+    stems.insert("Z" + analysis::stem(w));
+  for (const char* w : {"hopital", "ouvre"}) title_stems.insert("ZS" + analysis::stem(w));
+  std::vector<std::string> z, zs;
+  for (Xapian::TermIterator t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    if (term.rfind("ZS", 0) == 0)
+      zs.push_back(term);
+    else if (term.rfind("Z", 0) == 0)
+      z.push_back(term);
+    if (term[0] == 'Z') {
+      EXPECT_EQ(t.positionlist_count(), 0u) << term;
+    }
+  }
+  EXPECT_EQ(joined(z), joined({stems.begin(), stems.end()}));
+  EXPECT_EQ(joined(zs), joined({title_stems.begin(), title_stems.end()}));
+}
+
+TEST_F(MakeDocumentTest, ValuesAndData) {
+  const corpus::Article a = article({{"id", "a-1"},
+                                     {"title", "Titre"},
+                                     {"body", ""},
+                                     {"url", "https://exemple.org/a-1"},
+                                     {"date", "2021-12-23T10:00:00+01:00"},
+                                     {"categories", {"Projets", "À la une"}},
+                                     {"extra", {{"kept", true}}}});
+  const Xapian::Document doc = make_document(a, analyzer_);
+  EXPECT_EQ(doc.get_value(schema::kSlotDay), "20211223");
+  EXPECT_EQ(doc.get_value(schema::kSlotSort), "20211223090000a-1");  // the instant in UTC
+  EXPECT_EQ(doc.get_value(schema::kSlotMonth), "2021-12");
+  EXPECT_EQ(doc.get_value(schema::kSlotCategories), "Projets\x1f\xC3\x80 la une");
+  EXPECT_EQ(nlohmann::json::parse(doc.get_value(schema::kSlotMeta)),
+            nlohmann::json({{"id", "a-1"},
+                            {"title", "Titre"},
+                            {"url", "https://exemple.org/a-1"},
+                            {"date", "2021-12-23"},
+                            {"categories", {"Projets", "À la une"}}}));
+  const nlohmann::json data = nlohmann::json::parse(doc.get_data());
+  EXPECT_EQ(data, a.record);
+  EXPECT_EQ(data["extra"]["kept"], true);
+  EXPECT_EQ(data["date"], "2021-12-23T10:00:00+01:00");  // as written
+}
+
+TEST_F(MakeDocumentTest, NoCategoryNoSummary) {
+  const Xapian::Document doc = make_document(
+      article({{"id", "b"}, {"title", "Été"}, {"body", "à Paris"}, {"date", "2020-02-29"}}),
+      analyzer_);
+  EXPECT_EQ(terms(doc, "K"), "");
+  EXPECT_EQ(doc.get_value(schema::kSlotCategories), "");
+  // No summary: the body follows the title after one gap.
+  EXPECT_EQ(terms(doc, ""), "a:1@102 ete:3@1 paris:1@103");
+  EXPECT_EQ(terms(doc, "XU"), "XUa:à XUete:été");
+  EXPECT_EQ(nlohmann::json::parse(doc.get_value(schema::kSlotMeta))["categories"],
+            nlohmann::json::array());
+}
+
+TEST_F(MakeDocumentTest, SurfaceFormsAfterElisionAndCase) {
+  // "l’Été" and "L'ÉTÉ" fold to "ete" and lower-case to "été"; one term for both.
+  const Xapian::Document doc = make_document(article({{"id", "c"},
+                                                      {"title", "x"},
+                                                      {"body", "l’Été puis L'ÉTÉ, Noël"},
+                                                      {"date", "2020-01-01"}}),
+                                             analyzer_);
+  EXPECT_EQ(terms(doc, "XU"), "XUete:été XUnoel:noël");
+}
+
+TEST_F(MakeDocumentTest, OverlongWordsAreSkippedButKeepTheirPosition) {
+  const std::string longword(150, 'x');
+  const Xapian::Document doc = make_document(article({{"id", "d"},
+                                                      {"title", "x"},
+                                                      {"body", "avant " + longword + " apres"},
+                                                      {"date", "2020-01-01"}}),
+                                             analyzer_);
+  EXPECT_EQ(terms(doc, ""), "apres:1@104 avant:1@102 x:3@1");
+}
+
+TEST_F(MakeDocumentTest, SpellingWordsAreDistinctAlphabeticAndLongEnough) {
+  std::vector<std::string> spelling;
+  make_document(article({{"id", "e"},
+                         {"title", "Santé santé"},
+                         {"body", "le covid19 de 2020 et la santé publique, un an"},
+                         {"date", "2020-01-01"}}),
+                analyzer_, &spelling);
+  EXPECT_EQ(joined(spelling, " "), "publique sante");
+}
+
+TEST(IdTermTest, ShortIdsAreKeptAndLongOnesHashedUnderTheLimit) {
+  EXPECT_EQ(id_term("os-2"), "Qos-2");
+  const std::string long_a(300, 'a');
+  std::string long_b = long_a;
+  long_b.back() = 'b';
+  const std::string ta = id_term(long_a), tb = id_term(long_b);
+  EXPECT_LE(ta.size(), 240u);
+  EXPECT_NE(ta, tb);  // same first bytes, different hash tails
+  EXPECT_EQ(ta, id_term(long_a));
+  EXPECT_EQ(ta.substr(0, 10), "Q" + std::string(9, 'a'));
+  EXPECT_EQ(ta[ta.size() - 17], '#');
+}
+
+TEST(CategoryTermTest, LabelsFoldedWordByWord) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"À la une", "Ka la une"},
+      {"  Société  ", "Ksociete"},
+      {"Événement", "Kevenement"},
+      {"Institutionnel", "Kinstitutionnel"},
+      {"Cœur  de   cible", "Kcoeur de cible"},
+  };
+  for (const auto& [label, term] : cases) EXPECT_EQ(category_term(label), term) << label;
+}
+
+}  // namespace
+}  // namespace frsearch::indexer
