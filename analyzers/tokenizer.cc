@@ -76,7 +76,8 @@ bool is_digit_at(const CodePoints& cps, std::size_t i) {
   return cps[i].kind == Kind::kWord && u_isdigit(cps[i].c);
 }
 
-/// Single letter (plus combining marks) between dots, as in "S.N.D.S".
+/// Single letters (plus combining marks) between dots, as in "S.N.D.S"; an elided
+/// article may come first ("l'O.M.S"), the elision filter removes it later.
 bool is_acronym(const CodePoints& cps, std::size_t first, std::size_t last) {
   std::size_t letters = 0;
   std::size_t parts = 1;
@@ -86,6 +87,8 @@ bool is_acronym(const CodePoints& cps, std::size_t first, std::size_t last) {
       if (letters != 1) return false;
       letters = 0;
       ++parts;
+    } else if (cp.kind == Kind::kApostrophe && parts == 1) {
+      letters = 0;
     } else if (cp.kind == Kind::kWord && u_isalpha(cp.c)) {
       ++letters;
     } else if (cp.kind == Kind::kWord && !u_isalnum(cp.c)) {

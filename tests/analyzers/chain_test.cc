@@ -35,6 +35,7 @@ TEST(FrenchChain, Table) {
        "nombr hopital ile franc"},
       {"Le S.N.D.S. et l’e-santé", "le@0[0,2] snds@1[3,10] et@2[12,14] e@3[19,20] sante@4[21,27]",
        "snd e sant"},
+      {"selon l’O.M.S.", "selon@0[0,5] oms@1[10,15]", "om"},
       {"jusqu’à 3,5 % le 23/12/2021",
        "a@0[8,10] 3,5@1[11,14] le@2[17,19] 23@3[20,22] 12@4[23,25] 2021@5[26,30]",
        "3,5 23 12 2021"},

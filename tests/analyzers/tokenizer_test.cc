@@ -47,6 +47,8 @@ const Case kCases[] = {
     {"Acronym", "le S.N.D.S. est", "le@0[0,2] SNDS@1[3,10] est@2[12,15]"},
     {"AcronymTwoLetters", "U.E", "UE@0[0,3]"},
     {"AcronymAccented", "É.U.", "ÉU@0[0,4]"},
+    {"AcronymElided", "l'O.M.S.", "l'OMS@0[0,7]"},
+    {"NotAcronymAfterWord", "l'OM.S", "l'OM@0[0,4] S@1[5,6]"},
     // ':' and other joiners split.
     {"Colon", "titre:covid", "titre@0[0,5] covid@1[6,11]"},
     {"Underscore", "mot_clé", "mot@0[0,3] clé@1[4,8]"},
