@@ -1,0 +1,281 @@
+// build, add, remove and stats through the API, on temporary folders.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "indexer/hash.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "test_support.h"
+
+namespace frsearch::indexer {
+namespace {
+
+using testing::ids_in;
+using testing::ids_of;
+using testing::joined;
+using testing::record;
+using testing::stored_title;
+using testing::TempDir;
+
+namespace fs = std::filesystem;
+
+/// How often @p word is in the spelling dictionary (0 when absent).
+Xapian::doccount spelling_frequency(const Xapian::Database& db, const std::string& word) {
+  for (Xapian::TermIterator t = db.spellings_begin(); t != db.spellings_end(); ++t)
+    if (*t == word) return t.get_termfreq();
+  return 0;
+}
+
+/// Whether corpus::read_file() tells each article's line (Article::line), which
+/// the duplicate notes cite.
+bool reader_sets_lines(const std::string& jsonl) {
+  std::size_t line = 0;
+  corpus::read_file(
+      jsonl, [&](corpus::Article&& a) { return (line = a.line), false; },
+      [](const corpus::Rejection&) { return true; });
+  return line != 0;
+}
+
+class CommandsTest : public ::testing::Test {
+ protected:
+  Options options(unsigned shards = 1, bool strict = false, unsigned threads = 2) const {
+    Options o;
+    o.index_dir = index_;
+    o.shards = shards;
+    o.strict = strict;
+    o.threads = threads;
+    return o;
+  }
+
+  /// Writes records (one per line) to @p name.
+  std::string input(const std::string& name, const std::vector<std::string>& records) const {
+    return tmp_.write(name, joined(records, "\n") + "\n");
+  }
+
+  /// The gen-* folders of the index.
+  std::string generations() const {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(index_))
+      if (entry.path().filename().string().rfind("gen-", 0) == 0)
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return joined(names);
+  }
+
+  TempDir tmp_;
+  const std::string index_ = tmp_ / "index";
+  std::ostringstream err_;
+};
+
+TEST_F(CommandsTest, BuildThenStats) {
+  const std::string in = input(
+      "a.jsonl",
+      {record("a1", "Un", "corps"), record("a2", "Deux", "corps"), record("a3", "Trois", "corps")});
+  const Summary s = build(options(), {in}, err_);
+  EXPECT_EQ(s.indexed, 3u);
+  EXPECT_EQ(s.replaced, 0u);
+  EXPECT_EQ(s.rejected, 0u);
+  EXPECT_FALSE(s.stopped);
+  EXPECT_EQ(err_.str(), "");
+  EXPECT_EQ(joined(ids_in(index_)), "a1|a2|a3");
+
+  const nlohmann::json st = stats(index_);
+  EXPECT_EQ(st["documents"], 3);
+  EXPECT_EQ(st["shards"], 1);
+  EXPECT_EQ(st["generation"], 1);
+  EXPECT_GT(st["size_bytes"].get<long>(), 0);
+  EXPECT_EQ(st["path"], fs::absolute(index_).string());
+  EXPECT_TRUE(std::regex_match(st["last_update"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")))
+      << st["last_update"];
+  Xapian::Database db(index_);
+  EXPECT_EQ(db.get_metadata(schema::kMetaGeneration), "1");
+}
+
+TEST_F(CommandsTest, StatsOfAFolderWithoutIndexFails) {
+  fs::create_directories(index_);
+  EXPECT_THROW(stats(index_), std::runtime_error);
+  EXPECT_THROW(indexer::remove(options(), {"x"}, err_), std::runtime_error);
+}
+
+TEST_F(CommandsTest, RebuildSwapsWhileAReaderKeepsTheOldIndex) {
+  build(options(),
+        {input("a.jsonl", {record("old1", "Ancien", "x"), record("old2", "Ancien", "x")})}, err_);
+  Xapian::Database reader(index_);
+  ASSERT_EQ(reader.get_doccount(), 2u);
+
+  build(options(),
+        {input("b.jsonl", {record("new1", "Nouveau", "x"), record("new2", "Nouveau", "x"),
+                           record("new3", "Nouveau", "x")})},
+        err_);
+  // The open reader still answers from the old generation, whole.
+  reader.reopen();
+  EXPECT_EQ(joined(ids_of(reader)), "old1|old2");
+  EXPECT_EQ(stored_title(reader, "old1"), "Ancien");
+  // A reader opened now sees the new one.
+  EXPECT_EQ(joined(ids_in(index_)), "new1|new2|new3");
+  EXPECT_EQ(generations(), "gen-000001|gen-000002");
+
+  // The previous generation is kept for readers, older ones go.
+  build(options(), {tmp_ / "a.jsonl"}, err_);
+  EXPECT_EQ(generations(), "gen-000002|gen-000003");
+  EXPECT_EQ(joined(ids_in(index_)), "old1|old2");
+}
+
+TEST_F(CommandsTest, BuildRemovesAGenerationLeftHalfWritten) {
+  build(options(), {input("a.jsonl", {record("a1", "Un", "x")})}, err_);
+  fs::create_directories(index_ + "/gen-000007/shard-000");  // as a killed build leaves it
+  tmp_.write("index/gen-000007/shard-000/junk", "junk");
+  build(options(), {tmp_ / "a.jsonl"}, err_);
+  EXPECT_EQ(generations(), "gen-000001|gen-000002");
+  EXPECT_EQ(joined(ids_in(index_)), "a1");
+}
+
+TEST_F(CommandsTest, AddInsertsAndReplacesById) {
+  build(options(), {input("a.jsonl", {record("a1", "Un", "x"), record("a2", "Deux", "x")})}, err_);
+  const Summary s =
+      add(options(),
+          {input("b.jsonl", {record("a2", "Deux bis", "y"), record("a3", "Trois", "z")})}, err_);
+  EXPECT_EQ(s.indexed, 2u);
+  EXPECT_EQ(s.replaced, 1u);
+  Xapian::Database db(index_);
+  EXPECT_EQ(joined(ids_of(db)), "a1|a2|a3");
+  EXPECT_EQ(stored_title(db, "a2"), "Deux bis");
+  // add writes into the live generation and sets the spelling dictionary.
+  EXPECT_EQ(stats(index_)["generation"], 1);
+  EXPECT_EQ(spelling_frequency(db, "trois"), 1u);
+}
+
+TEST_F(CommandsTest, AddOnAnEmptyFolderCreatesTheIndex) {
+  const Summary s = add(options(), {input("a.jsonl", {record("a1", "Un", "x")})}, err_);
+  EXPECT_EQ(s.indexed, 1u);
+  EXPECT_EQ(joined(ids_in(index_)), "a1");
+  EXPECT_EQ(stats(index_)["generation"], 1);
+}
+
+TEST_F(CommandsTest, DeleteKnownAndUnknownIds) {
+  build(options(), {input("a.jsonl", {record("a1", "Un", "x"), record("a2", "Deux", "x")})}, err_);
+  const Summary s = indexer::remove(options(), {"a1", "nope", "a1"}, err_);
+  EXPECT_EQ(s.deleted, 1u);
+  EXPECT_EQ(s.missing, 1u);
+  EXPECT_EQ(err_.str(), "note: no document with id 'nope'\n");
+  EXPECT_EQ(joined(ids_in(index_)), "a2");
+}
+
+TEST_F(CommandsTest, RejectedRecordsAreReportedAndTheRestIndexed) {
+  const std::string in =
+      input("mixed.jsonl",
+            {record("g1", "Bon", "x"), "{not json", R"({"id":"m","date":"2021-01-01","body":""})",
+             record("d", "Date", "x", "2021-02-30"), record("g2", "Bon", "x"),
+             R"({"id":"t","title":5,"date":"2021-01-01","body":""})",
+             "{\"id\":\"u\",\"title\":\"\xff\",\"date\":\"2021-01-01\",\"body\":\"\"}"});
+  const Summary s = build(options(), {in}, err_);
+  EXPECT_EQ(s.indexed, 2u);
+  EXPECT_EQ(s.rejected, 5u);
+  EXPECT_EQ(joined(ids_in(index_)), "g1|g2");
+  std::vector<std::string> prefixes;
+  for (const std::string& line : testing::lines_of(err_.str()))
+    prefixes.push_back(line.substr(0, line.find(": ", in.size() + 1)));
+  EXPECT_EQ(joined(prefixes), in + ":2|" + in + ":3|" + in + ":4|" + in + ":6|" + in + ":7");
+}
+
+TEST_F(CommandsTest, StrictBuildStopsAndLeavesTheIndexAsItWas) {
+  build(options(), {input("a.jsonl", {record("a1", "Un", "x")})}, err_);
+  const std::string bad =
+      input("bad.jsonl", {record("b1", "Bon", "x"), "{oops", record("b2", "Bon", "x")});
+  const Summary s = build(options(1, true), {bad}, err_);
+  EXPECT_TRUE(s.stopped);
+  EXPECT_EQ(s.rejected, 1u);
+  EXPECT_EQ(joined(ids_in(index_)), "a1");
+  EXPECT_EQ(generations(), "gen-000001");  // the partial generation is gone
+}
+
+TEST_F(CommandsTest, StrictAddValidatesEverythingBeforeWriting) {
+  build(options(), {input("a.jsonl", {record("a1", "Un", "x")})}, err_);
+  const std::string good =
+      input("good.jsonl", {record("a1", "Changé", "x"), record("n1", "Neuf", "x")});
+  const std::string bad =
+      input("bad.jsonl", {record("n2", "Neuf", "x"), record("n3", "Neuf", "x", "2021-13-01")});
+  const Summary s = add(options(1, true), {good, bad}, err_);
+  EXPECT_TRUE(s.stopped);
+  EXPECT_EQ(s.indexed, 0u);
+  Xapian::Database db(index_);
+  EXPECT_EQ(joined(ids_of(db)), "a1");
+  EXPECT_EQ(stored_title(db, "a1"), "Un");
+  EXPECT_NE(err_.str().find(bad + ":2: "), std::string::npos) << err_.str();
+}
+
+TEST_F(CommandsTest, DuplicateIdsInOneRunLastWins) {
+  const std::string in = input("d.jsonl", {record("x", "Premier", "a"), record("y", "Autre", "b"),
+                                           "", record("x", "Second", "c")});
+  const Summary s = build(options(), {in}, err_);
+  EXPECT_EQ(s.indexed, 3u);
+  EXPECT_EQ(s.replaced, 1u);
+  Xapian::Database db(index_);
+  EXPECT_EQ(joined(ids_of(db)), "x|y");
+  EXPECT_EQ(stored_title(db, "x"), "Second");
+  if (!reader_sets_lines(in)) GTEST_SKIP() << "corpus::read_file does not set Article::line yet";
+  EXPECT_EQ(err_.str(), in + ":4: note: duplicate id 'x' replaces the record at " + in + ":1\n");
+}
+
+TEST_F(CommandsTest, ShardsRouteAddAndDeleteById) {
+  const std::string in = tmp_.write("g.jsonl", testing::generated_jsonl("s", 40, 10));
+  build(options(3), {in}, err_);
+  EXPECT_EQ(stats(index_)["shards"], 3);
+  for (unsigned shard = 0; shard < 3; ++shard) {
+    char name[64];
+    std::snprintf(name, sizeof name, "/gen-000001/shard-%03u", shard);
+    const std::vector<std::string> ids = ids_in(index_ + name);
+    EXPECT_FALSE(ids.empty()) << shard;
+    for (const std::string& id : ids) EXPECT_EQ(shard_of(id, 3), shard) << id;
+  }
+  add(options(), {input("a.jsonl", {record("s7", "Remplacé", "x"), record("new", "Neuf", "x")})},
+      err_);
+  Xapian::Database db(index_);
+  EXPECT_EQ(db.get_termfreq(id_term("s7")), 1u);  // replaced in its shard, not added to another
+  EXPECT_EQ(stored_title(db, "s7"), "Remplacé");
+  EXPECT_EQ(db.get_doccount(), 41u);
+  indexer::remove(options(), {"s7", "new"}, err_);
+  db = Xapian::Database(index_);
+  EXPECT_EQ(db.get_termfreq(id_term("s7")), 0u);
+  EXPECT_EQ(db.get_doccount(), 39u);
+}
+
+TEST_F(CommandsTest, ThreadsDoNotChangeTheResult) {
+  const std::string in = tmp_.write(
+      "g.jsonl", testing::generated_jsonl("t", 300, 20) + record("t5", "Doublon", "x") + "\n");
+  build(options(1, false, 1), {in}, err_);
+  Xapian::Database one(index_);
+  std::vector<std::string> docs_one;
+  for (Xapian::docid id = 1; id <= one.get_lastdocid(); ++id)
+    docs_one.push_back(one.get_document(id).get_value(schema::kSlotSort));
+  build(options(1, false, 4), {in}, err_);
+  Xapian::Database four(index_);
+  std::vector<std::string> docs_four;
+  for (Xapian::docid id = 1; id <= four.get_lastdocid(); ++id)
+    docs_four.push_back(four.get_document(id).get_value(schema::kSlotSort));
+  EXPECT_EQ(docs_one, docs_four);  // same documents under the same docids
+  EXPECT_EQ(four.get_doccount(), 300u);
+  EXPECT_EQ(stored_title(four, "t5"), "Doublon");
+}
+
+TEST_F(CommandsTest, BuildFillsTheSpellingDictionary) {
+  build(options(),
+        {input("a.jsonl", {record("a1", "Hôpital", "l'hôpital de la santé publique en 2021"),
+                           record("a2", "Santé", "santé")})},
+        err_);
+  Xapian::Database db(index_);
+  EXPECT_EQ(spelling_frequency(db, "sante"), 2u);  // documents, not occurrences
+  EXPECT_EQ(spelling_frequency(db, "hopital"), 1u);
+  EXPECT_EQ(spelling_frequency(db, "la"), 0u);    // too short
+  EXPECT_EQ(spelling_frequency(db, "2021"), 0u);  // not a word
+  EXPECT_EQ(db.get_spelling_suggestion("hopitl"), "hopital");
+}
+
+}  // namespace
+}  // namespace frsearch::indexer
