@@ -10,7 +10,7 @@
 #include <string>
 
 #include "corpus/article.h"
-#include "temp_dir.h"
+#include "test_util.h"
 
 namespace frsearch::corpus {
 namespace {

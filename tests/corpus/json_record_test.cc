@@ -4,11 +4,13 @@
 #include <string>
 
 #include "corpus/article.h"
+#include "test_util.h"
 
 namespace frsearch::corpus {
 namespace {
 
 using nlohmann::json;
+using testing::joined;
 
 /// The reason parse_json_record() gives for @p line, or "accepted".
 std::string reason_for(std::string_view line) {
@@ -18,13 +20,6 @@ std::string reason_for(std::string_view line) {
   } catch (const InvalidRecord& e) {
     return e.what();
   }
-}
-
-/// Categories joined with '|', for compact expectations.
-std::string joined(const std::vector<std::string>& labels) {
-  std::string out;
-  for (const auto& label : labels) out += (out.empty() ? "" : "|") + label;
-  return out;
 }
 
 TEST(JsonRecord, ReadsEveryField) {

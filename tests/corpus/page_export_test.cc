@@ -2,27 +2,16 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "corpus/article.h"
+#include "test_util.h"
 
 namespace frsearch::corpus {
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string joined(const std::vector<std::string>& labels) {
-  std::string out;
-  for (const auto& label : labels) out += (out.empty() ? "" : "|") + label;
-  return out;
-}
+using testing::joined;
+using testing::slurp;
 
 /// "line N: reason" of the rejection of @p text, or "accepted".
 std::string rejection(std::string_view text) {

@@ -1,15 +1,17 @@
 /** @file
- * @brief A temporary folder for one test, removed with everything in it.
+ * @brief Helpers of the corpus tests: a temporary folder, file reading, joining.
  */
-#ifndef FRSEARCH_TESTS_CORPUS_TEMP_DIR_H
-#define FRSEARCH_TESTS_CORPUS_TEMP_DIR_H
+#ifndef FRSEARCH_TESTS_CORPUS_TEST_UTIL_H
+#define FRSEARCH_TESTS_CORPUS_TEST_UTIL_H
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace frsearch::corpus::testing {
 
@@ -45,6 +47,21 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+/// The whole content of @p path ("" when it cannot be read).
+inline std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+/// @p items joined with '|', for compact expected strings.
+inline std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : "|") + item;
+  return out;
+}
+
 }  // namespace frsearch::corpus::testing
 
-#endif  // FRSEARCH_TESTS_CORPUS_TEMP_DIR_H
+#endif  // FRSEARCH_TESTS_CORPUS_TEST_UTIL_H
