@@ -44,40 +44,32 @@ bool is_removed(UChar32 c) {
   return type == U_NON_SPACING_MARK || type == U_ENCLOSING_MARK || type == U_FORMAT_CHAR;
 }
 
-/// Appends a lowercase base letter, expanding the letters NFKD keeps whole.
+/// Lowercase letters that NFKD keeps whole but French readers type otherwise.
+struct Expansion {
+  UChar32 letter;
+  const char* ascii;
+};
+constexpr Expansion kExpansions[] = {
+    {0x0153, "oe"},  // œ
+    {0x00E6, "ae"},  // æ
+    {0x00DF, "ss"},  // ß
+    {0x00F8, "o"},   // ø
+    {0x0111, "d"},   // đ
+    {0x00F0, "d"},   // ð
+    {0x0142, "l"},   // ł
+    {0x00FE, "th"},  // þ
+    {0x0131, "i"},   // dotless ı
+};
+
+/// Appends a lowercase base letter, expanded when it is one of kExpansions.
 void append_base(UChar32 c, std::string& out) {
-  switch (c) {
-    case 0x0153:
-      out += "oe";
-      return;  // œ
-    case 0x00E6:
-      out += "ae";
-      return;  // æ
-    case 0x00DF:
-      out += "ss";
-      return;  // ß
-    case 0x00F8:
-      out += 'o';
-      return;  // ø
-    case 0x0111:
-      out += 'd';
-      return;  // đ
-    case 0x00F0:
-      out += 'd';
-      return;  // ð
-    case 0x0142:
-      out += 'l';
-      return;  // ł
-    case 0x00FE:
-      out += "th";
-      return;  // þ
-    case 0x0131:
-      out += 'i';
-      return;  // dotless ı
-    default:
-      append_utf8(c, out);
+  for (const Expansion& e : kExpansions) {
+    if (e.letter == c) {
+      out += e.ascii;
       return;
+    }
   }
+  append_utf8(c, out);
 }
 
 const icu::Normalizer2& nfkd() {

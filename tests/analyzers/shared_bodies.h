@@ -23,15 +23,18 @@ inline std::vector<std::string> read_bodies(const std::string& path, std::size_t
   if (file == nullptr) return bodies;
   std::string line;
   char buffer[1 << 16];
-  while (bodies.size() < limit && gzgets(file, buffer, sizeof buffer) != nullptr) {
-    line += buffer;
-    if (line.back() != '\n') continue;  // gzgets stopped inside a long line
+  const auto take = [&] {
     const auto record = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (record.is_object() && record.contains("body") && record["body"].is_string()) {
       bodies.push_back(record["body"].get<std::string>());
     }
     line.clear();
+  };
+  while (bodies.size() < limit && gzgets(file, buffer, sizeof buffer) != nullptr) {
+    line += buffer;
+    if (!line.empty() && line.back() == '\n') take();  // else gzgets stopped inside a long line
   }
+  if (bodies.size() < limit && !line.empty()) take();  // last line without a newline
   gzclose(file);
   return bodies;
 }
