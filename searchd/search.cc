@@ -1,1 +1,288 @@
-// placeholder: replaced by the owning part
+// Searcher: ranking, filters, exact disjunctive facets, sorts, snippets,
+// suggestions, related articles and export over one Xapian database handle.
+#include "searchd/search.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <set>
+#include <utility>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "searchd/query.h"
+#include "searchd/search_common.h"
+#include "searchd/search_facets.h"
+#include "searchd/search_related.h"
+#include "searchd/search_spelling.h"
+#include "searchd/snippet.h"
+
+namespace frsearch::search {
+namespace {
+
+using detail::FacetSpies;
+
+constexpr Xapian::doccount kExportPage = 1000;
+constexpr Xapian::doccount kRelatedBatch = 50;
+constexpr Xapian::doccount kRelatedScanLimit = 1000;  // hits looked at to fill a related list
+
+/// Runs @p fn; if the database was modified under it (a writer committed twice
+/// meanwhile), reopens it and runs @p fn once more.
+template <class Fn>
+auto with_reopen(Xapian::Database& db, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Xapian::DatabaseModifiedError&) {
+    db.reopen();
+    return fn();
+  }
+}
+
+bool blank(const std::string& text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+}
+
+/// The query of @p q; Xapian::Query::MatchAll for a blank one.
+ParsedQuery parse(const Xapian::Database& db, const std::string& q) {
+  if (blank(q)) return ParsedQuery{Xapian::Query::MatchAll, {}, false};
+  return QueryParser(db).parse(q);
+}
+
+bool is_browsing(const Xapian::Query& query) {
+  return query.get_type() == Xapian::Query::LEAF_MATCH_ALL;
+}
+
+/// Relevance (ties: newest first), newest or oldest; browsing sorts by date only.
+void set_order(Xapian::Enquire& enquire, Sort sort, bool browsing) {
+  if (browsing) {
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(schema::kSlotSort, /*reverse=*/sort != Sort::kOldest);
+    return;
+  }
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  switch (sort) {
+    case Sort::kRelevance:
+      enquire.set_sort_by_relevance_then_value(schema::kSlotSort, /*reverse=*/true);
+      break;
+    case Sort::kNewest:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotSort, /*reverse=*/true);
+      break;
+    case Sort::kOldest:
+      enquire.set_sort_by_value_then_relevance(schema::kSlotSort, /*reverse=*/false);
+      break;
+  }
+}
+
+/// Runs @p query only to count facets over all its matches (no hits, no scores).
+void count_facets(const Xapian::Database& db, const Xapian::Query& query, FacetSpies& spies) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  spies.attach(enquire);
+  enquire.get_mset(0, 0, db.get_doccount());
+}
+
+Hit make_hit(const Xapian::MSetIterator& it, const MatchTerms& highlight, bool scored,
+             const analysis::Analyzer& words) {
+  const Xapian::Document doc = it.get_document();
+  Hit hit = detail::hit_meta(doc);
+  hit.score = scored ? it.get_weight() : 0;
+  hit.snippet = make_snippet(detail::stored_text(doc), highlight, words);
+  return hit;
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+nlohmann::json facet_json(const std::vector<FacetValue>& values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const FacetValue& v : values) out.push_back({{"value", v.value}, {"count", v.count}});
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Hit& hit) {
+  return {{"id", hit.id},          {"title", hit.title},           {"url", hit.url},
+          {"date", hit.date},      {"categories", hit.categories}, {"score", hit.score},
+          {"snippet", hit.snippet}};
+}
+
+nlohmann::json to_json(const SearchResult& result) {
+  nlohmann::json hits = nlohmann::json::array();
+  for (const Hit& hit : result.hits) hits.push_back(to_json(hit));
+  nlohmann::json out = {{"query", result.query},
+                        {"total", result.total},
+                        {"page", result.page},
+                        {"per_page", result.per_page},
+                        {"took_ms", result.took_ms},
+                        {"hits", std::move(hits)},
+                        {"facets",
+                         {{"category", facet_json(result.category)},
+                          {"year", facet_json(result.year)},
+                          {"month", facet_json(result.month)}}}};
+  out["suggestion"] = result.suggestion ? nlohmann::json(*result.suggestion) : nlohmann::json();
+  return out;
+}
+
+Searcher::Searcher(Xapian::Database db)
+    : db_(std::move(db)),
+      words_(analysis::make_french_analyzer()),
+      draft_words_(analysis::make_french_analyzer({/*stop_words=*/true, /*stem=*/false})) {}
+
+SearchResult Searcher::search(const SearchRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  SearchResult result = with_reopen(db_, [&] {
+    SearchResult r;
+    r.query = request.q;
+    r.page = request.page;
+    r.per_page = request.per_page;
+    const ParsedQuery parsed = parse(db_, request.q);
+    const bool browsing = is_browsing(parsed.query);
+    const auto categories = detail::category_filter(request.filters);
+    const auto dates = detail::date_filter(request.filters);
+    const Xapian::doccount all = db_.get_doccount();
+
+    // The main match counts the facets whose own filter is not set.
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(detail::apply_filters(parsed.query, categories, dates));
+    set_order(enquire, request.sort, browsing);
+    FacetSpies spies(!categories, !dates);
+    spies.attach(enquire);
+    const std::uint64_t first = std::uint64_t(std::max(request.page, 1u) - 1) * request.per_page;
+    const auto offset = static_cast<Xapian::doccount>(std::min<std::uint64_t>(first, all));
+    Xapian::MSet mset = enquire.get_mset(offset, request.per_page, all);
+    r.total = mset.get_matches_estimated();  // exact: check_at_least covers every document
+    spies.read_categories(r.category);
+    spies.read_dates(r.year, r.month);
+    // Disjunctive facets: each ignores its own filter.
+    if (categories) {
+      FacetSpies category_spies(true, false);
+      count_facets(db_, detail::apply_filters(parsed.query, std::nullopt, dates), category_spies);
+      category_spies.read_categories(r.category);
+    }
+    if (dates) {
+      FacetSpies date_spies(false, true);
+      count_facets(db_, detail::apply_filters(parsed.query, categories, std::nullopt), date_spies);
+      date_spies.read_dates(r.year, r.month);
+    }
+
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      r.hits.push_back(make_hit(it, parsed.highlight, !browsing, words_));
+    }
+    if (!browsing) r.suggestion = detail::did_you_mean(db_, words_, request.q);
+    return r;
+  });
+  result.took_ms = elapsed_ms(start);
+  return result;
+}
+
+std::optional<nlohmann::json> Searcher::article(const std::string& id) {
+  return with_reopen(db_, [&]() -> std::optional<nlohmann::json> {
+    const std::string term = indexer::id_term(id);
+    Xapian::PostingIterator posting = db_.postlist_begin(term);
+    if (posting == db_.postlist_end(term)) return std::nullopt;
+    nlohmann::json record = nlohmann::json::parse(db_.get_document(*posting).get_data(), nullptr,
+                                                  /*allow_exceptions=*/false);
+    if (record.is_discarded()) return std::nullopt;
+    return record;
+  });
+}
+
+std::vector<Hit> Searcher::related_hits(const Xapian::Query& terms, unsigned n,
+                                        const Filters& filters, const std::string& exclude_id) {
+  std::vector<Hit> hits;
+  if (n == 0 || terms.empty()) return hits;
+  Xapian::Query query =
+      detail::apply_filters(terms, detail::category_filter(filters), detail::date_filter(filters));
+  if (!exclude_id.empty()) {
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                          Xapian::Query(indexer::id_term(exclude_id)));
+  }
+  Xapian::Enquire enquire(db_);
+  enquire.set_query(query);
+  set_order(enquire, Sort::kRelevance, /*browsing=*/false);
+  // Near-duplicates (same folded title: reposts) are shown once.
+  std::set<std::string> titles;
+  const MatchTerms none;
+  for (Xapian::doccount offset = 0; hits.size() < n && offset < kRelatedScanLimit;
+       offset += kRelatedBatch) {
+    Xapian::MSet mset = enquire.get_mset(offset, kRelatedBatch);
+    for (auto it = mset.begin(); it != mset.end() && hits.size() < n; ++it) {
+      const Xapian::Document doc = it.get_document();
+      Hit hit = detail::hit_meta(doc);
+      const std::string title = detail::fold_title(words_, hit.title);
+      if (!title.empty() && !titles.insert(title).second) continue;
+      hit.score = it.get_weight();
+      hit.snippet = make_snippet(detail::stored_text(doc), none, words_);
+      hits.push_back(std::move(hit));
+    }
+    if (mset.size() < kRelatedBatch) break;
+  }
+  return hits;
+}
+
+std::optional<std::vector<Hit>> Searcher::related_to_article(const std::string& id, unsigned n,
+                                                             const Filters& filters) {
+  return with_reopen(db_, [&]() -> std::optional<std::vector<Hit>> {
+    const std::string term = indexer::id_term(id);
+    Xapian::PostingIterator posting = db_.postlist_begin(term);
+    if (posting == db_.postlist_end(term)) return std::nullopt;
+    return related_hits(detail::article_terms_query(db_, *posting), n, filters, id);
+  });
+}
+
+std::vector<Hit> Searcher::related_to_text(const std::string& text, unsigned n,
+                                           const Filters& filters) {
+  return with_reopen(db_, [&] {
+    return related_hits(detail::text_terms_query(db_, draft_words_, text), n, filters, {});
+  });
+}
+
+std::vector<std::string> Searcher::suggest(const std::string& prefix, unsigned n) {
+  return with_reopen(db_, [&] { return detail::complete(db_, words_, prefix, n); });
+}
+
+void Searcher::export_matches(const SearchRequest& request,
+                              const std::function<bool(const ExportRow&)>& row) {
+  bool started = false;  // once rows went out, a retry would repeat them
+  auto run = [&] {
+    const ParsedQuery parsed = parse(db_, request.q);
+    const bool browsing = is_browsing(parsed.query);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(detail::apply_filters(parsed.query, detail::category_filter(request.filters),
+                                            detail::date_filter(request.filters)));
+    set_order(enquire, request.sort, browsing);
+    for (Xapian::doccount offset = 0;; offset += kExportPage) {
+      const Xapian::MSet mset = enquire.get_mset(offset, kExportPage);
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        Hit hit = detail::hit_meta(it.get_document());
+        ExportRow r{std::move(hit.id),  std::move(hit.date),       std::move(hit.title),
+                    std::move(hit.url), std::move(hit.categories), browsing ? 0 : it.get_weight()};
+        started = true;
+        if (!row(r)) return;
+      }
+      if (mset.size() < kExportPage) return;
+    }
+  };
+  try {
+    run();
+  } catch (const Xapian::DatabaseModifiedError&) {
+    if (started) throw;
+    db_.reopen();
+    run();
+  }
+}
+
+Xapian::doccount Searcher::documents() const {
+  return db_.get_doccount();
+}
+
+void Searcher::reopen() {
+  db_.reopen();
+}
+
+}  // namespace frsearch::search

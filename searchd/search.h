@@ -2,7 +2,8 @@
  * @brief Ranked, faceted search over one (possibly sharded or remote) index.
  *
  * A Searcher wraps one Xapian::Database handle and is used by one thread at a
- * time; searchd keeps one per worker. Parameters arrive already validated by
+ * time; searchd keeps one per worker (it can be moved, not copied, since copies
+ * would share the handle). Parameters arrive already validated by
  * the HTTP layer (searchd/http.h); a Searcher only answers.
  */
 #ifndef FRSEARCH_SEARCHD_SEARCH_H
@@ -14,8 +15,10 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <xapian.h>
+#include <nlohmann/json.hpp>
+
+#include "analyzers/analyzer.h"
 
 namespace frsearch::search {
 
@@ -83,13 +86,21 @@ class Searcher {
   /// Completions of a prefix being typed, with their accents, most frequent first.
   std::vector<std::string> suggest(const std::string& prefix, unsigned n);
   /// Streams every match in the requested sort (stable order); stops when @p row returns false.
-  void export_matches(const SearchRequest& request, const std::function<bool(const ExportRow&)>& row);
+  void export_matches(const SearchRequest& request,
+                      const std::function<bool(const ExportRow&)>& row);
   Xapian::doccount documents() const;
   /// Picks up a newer revision of the same index, if any.
   void reopen();
 
  private:
+  /// Up to @p n hits of an OR query of related terms, filtered, without the article
+  /// @p exclude_id (may be empty), near-duplicates (same folded title) once.
+  std::vector<Hit> related_hits(const Xapian::Query& terms, unsigned n, const Filters& filters,
+                                const std::string& exclude_id);
+
   Xapian::Database db_;
+  analysis::Analyzer words_;        ///< plain French chain: labels, snippets, suggestions
+  analysis::Analyzer draft_words_;  ///< French chain without stop words: drafts
 };
 
 }  // namespace frsearch::search

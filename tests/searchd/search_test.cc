@@ -1,1 +1,631 @@
+// Tests of the Searcher (searchd/search.h) and snippets (searchd/snippet.h) over a
+// small temporary index built with the indexer's make_document(): totals, sorts,
+// pagination, filters, exact disjunctive facets (against brute-force counts),
+// snippets, suggestions, completions, related articles and export.
 #include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "corpus/article.h"
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+#include "searchd/query.h"
+#include "searchd/search.h"
+#include "searchd/snippet.h"
+
+namespace frsearch::search {
+namespace {
+
+// ---- Fixture ----------------------------------------------------------------
+
+/// The test corpus: accented and unaccented spellings, ligatures, elisions,
+/// several categories and dates, reposts with the same title, HTML in a body.
+const std::vector<std::string> kRecords = {
+    R"({"id": "a1", "title": "Les données de santé publique", "date": "2021-12-23",
+        "categories": ["À la une", "Santé"],
+        "body": "Les données de santé sont au cœur du débat. La santé publique a besoin de données fiables, disent les chercheurs de l’hôpital."})",
+    R"({"id": "a2", "title": "L’hôpital face aux données", "date": "2021-12-01",
+        "categories": ["Santé"], "url": "https://example.org/a2",
+        "body": "L’hôpital de Lyon partage ses données de santé publique avec les chercheurs. L'hôpital présente un rapport annuel."})",
+    R"({"id": "a3", "title": "Événement : forum des données ouvertes", "date": "2021-06-15",
+        "categories": ["Événement"],
+        "body": "Un forum sur les données ouvertes se tient à Paris. <script>alert('x')</script> Les données & les algorithmes."})",
+    R"({"id": "a4", "title": "Les données de santé publique", "date": "2022-01-05",
+        "categories": ["Santé"],
+        "body": "Les données de santé sont au cœur du débat. La santé publique a besoin de données fiables, redisent les chercheurs de l’hôpital."})",
+    R"({"id": "a5", "title": "Cœur artificiel : une première à l’hôpital", "date": "2020-03-10",
+        "categories": ["Recherche"],
+        "body": "Un cœur artificiel a été implanté à l’hôpital européen. Les médecins suivent le patient."})",
+    R"({"id": "a6", "title": "Sans catégorie", "date": "2020-11-11",
+        "body": "Les donnees anonymisees de l'hopital restent au coeur des inquietudes."})",
+    R"({"id": "a7", "title": "Budget de l’hôpital public", "date": "2019-05-05",
+        "categories": ["Économie", "Santé"],
+        "body": "Le financement des hôpitaux publics augmente. L’hôpital financé par la région."})",
+    R"({"id": "a8", "title": "Santé mentale des étudiants", "date": "2021-12-23T10:00:00+01:00",
+        "categories": ["Santé", "Recherche"],
+        "body": "Une étude sur la santé mentale des étudiants, menée par une équipe de recherche publique."})",
+    R"({"id": "a9", "title": "Les Données de Santé publique !", "date": "2022-02-01",
+        "categories": ["Santé"],
+        "body": "Republication : les données de santé sont au cœur du débat, la santé publique a besoin de données."})",
+    R"({"id": "a10", "title": "Élections régionales", "date": "2021-06-20",
+        "categories": ["Politique"],
+        "body": "Les élections régionales ont lieu en juin. La participation reste faible."})",
+    R"({"id": "a11", "title": "Résumé seul", "date": "2018-01-02", "categories": ["Politique"],
+        "summary": "Un résumé sur la santé publique et l’hôpital.", "body": ""})",
+    R"({"id": "a12", "title": "Climat et santé", "date": "2021-12-24",
+        "categories": ["Recherche", "À la une"],
+        "body": "Le climat change la santé publique : chaleur, pollution et hôpitaux saturés."})",
+};
+
+/// A folder made by mkdtemp() under $TMPDIR (or /tmp), removed with its content.
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/frs-search-XXXXXX";
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+/// The parsed fixture articles, by id.
+std::map<std::string, corpus::Article> articles_by_id() {
+  std::map<std::string, corpus::Article> out;
+  for (const std::string& record : kRecords) {
+    std::string line = record;
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    corpus::Article article = corpus::parse_json_record(line);
+    out.emplace(article.id, std::move(article));
+  }
+  return out;
+}
+
+class SearchTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    articles_ = new std::map<std::string, corpus::Article>(articles_by_id());
+    {
+      Xapian::WritableDatabase db(dir_->path() + "/db", Xapian::DB_CREATE_OR_OVERWRITE);
+      const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+      for (const auto& [id, article] : *articles_) {
+        std::vector<std::string> spelling;
+        db.replace_document(indexer::id_term(id),
+                            indexer::make_document(article, analyzer, &spelling));
+        for (const std::string& word : spelling) db.add_spelling(word);
+      }
+      db.commit();
+    }
+  }
+  static void TearDownTestSuite() {
+    delete articles_;
+    delete dir_;
+  }
+
+  void SetUp() override {
+    db_ = Xapian::Database(dir_->path() + "/db");
+    searcher_ = std::make_unique<Searcher>(db_);
+  }
+
+  SearchResult search(const std::string& q, const Filters& filters = {},
+                      Sort sort = Sort::kRelevance, unsigned page = 1, unsigned per_page = 100) {
+    SearchRequest request;
+    request.q = q;
+    request.filters = filters;
+    request.sort = sort;
+    request.page = page;
+    request.per_page = per_page;
+    return searcher_->search(request);
+  }
+
+  const corpus::Article& article(const std::string& id) const { return articles_->at(id); }
+
+  /// Every document matching @p q alone, straight from Xapian (no filters).
+  std::set<std::string> matching_ids(const std::string& q) {
+    const ParsedQuery parsed = QueryParser(db_).parse(q);
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(q.empty() ? Xapian::Query::MatchAll : parsed.query);
+    std::set<std::string> ids;
+    const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const std::string data = it.get_document().get_data();
+      ids.insert(nlohmann::json::parse(data).at("id").get<std::string>());
+    }
+    return ids;
+  }
+
+  /// Whether an article passes the filters, decided from the article itself.
+  bool passes(const corpus::Article& a, const Filters& f, bool use_categories,
+              bool use_dates) const {
+    if (use_categories && !f.categories.empty()) {
+      bool any = false;
+      for (const std::string& label : f.categories) {
+        for (const std::string& own : a.categories) {
+          any = any || indexer::fold_label(own) == indexer::fold_label(label);
+        }
+      }
+      if (!any) return false;
+    }
+    if (use_dates && !f.from.empty() && a.day < f.from) return false;
+    if (use_dates && !f.to.empty() && a.day > f.to) return false;
+    return true;
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::map<std::string, corpus::Article>* articles_ = nullptr;
+  Xapian::Database db_;
+  std::unique_ptr<Searcher> searcher_;
+};
+
+std::vector<std::string> ids_of(const std::vector<Hit>& hits) {
+  std::vector<std::string> ids;
+  for (const Hit& hit : hits) ids.push_back(hit.id);
+  return ids;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : " ") + item;
+  return out;
+}
+
+/// "value:count value:count" for compact comparisons.
+std::string facet_string(const std::vector<FacetValue>& values) {
+  std::string out;
+  for (const FacetValue& v : values) {
+    out += (out.empty() ? "" : " ") + v.value + ":" + std::to_string(v.count);
+  }
+  return out;
+}
+
+// ---- Totals, sorts, pagination ------------------------------------------------
+
+TEST_F(SearchTest, EmptyQueryListsEveryArticleNewestFirst) {
+  const SearchResult r = search("");
+  EXPECT_EQ(r.total, kRecords.size());
+  ASSERT_EQ(r.hits.size(), kRecords.size());
+  EXPECT_EQ(r.hits.front().id, "a9");  // 2022-02-01
+  EXPECT_EQ(r.hits.back().id, "a11");  // 2018-01-02
+  for (const Hit& hit : r.hits) EXPECT_EQ(hit.score, 0);
+  EXPECT_FALSE(r.suggestion);
+  EXPECT_EQ(joined(ids_of(search("", {}, Sort::kOldest).hits)),
+            "a11 a7 a5 a6 a3 a10 a2 a1 a8 a12 a4 a9");
+}
+
+TEST_F(SearchTest, SortsByDateOrRelevance) {
+  const SearchResult newest = search("santé", {}, Sort::kNewest);
+  const SearchResult oldest = search("santé", {}, Sort::kOldest);
+  const SearchResult relevance = search("santé", {}, Sort::kRelevance);
+  ASSERT_GT(newest.total, 5u);
+  EXPECT_EQ(newest.total, oldest.total);
+  EXPECT_EQ(newest.total, relevance.total);
+  for (std::size_t i = 1; i < newest.hits.size(); ++i) {
+    EXPECT_GE(article(newest.hits[i - 1].id).sort_key, article(newest.hits[i].id).sort_key);
+    EXPECT_LE(article(oldest.hits[i - 1].id).sort_key, article(oldest.hits[i].id).sort_key);
+    const Hit &before = relevance.hits[i - 1], &after = relevance.hits[i];
+    EXPECT_GE(before.score, after.score);
+    if (before.score == after.score) {
+      EXPECT_GE(article(before.id).sort_key, article(after.id).sort_key) << before.id;
+    }
+  }
+  std::vector<std::string> reversed = ids_of(oldest.hits);
+  std::reverse(reversed.begin(), reversed.end());
+  EXPECT_EQ(ids_of(newest.hits), reversed);
+  EXPECT_GT(relevance.hits.front().score, 0);
+  // A title match weighs more than a passing mention in the body.
+  std::vector<std::string> top = ids_of(search("publique").hits);
+  ASSERT_GE(top.size(), 4u);
+  top.resize(3);
+  std::sort(top.begin(), top.end());
+  EXPECT_EQ(joined(top), "a1 a4 a9");
+}
+
+TEST_F(SearchTest, PagesAreSlicesOfTheWholeList) {
+  const std::vector<std::string> all = ids_of(search("donnees").hits);
+  ASSERT_GE(all.size(), 5u);
+  for (Sort sort : {Sort::kRelevance, Sort::kNewest}) {
+    const std::vector<std::string> every = ids_of(search("donnees", {}, sort).hits);
+    std::vector<std::string> paged;
+    for (unsigned page = 1; page <= 4; ++page) {
+      const SearchResult r = search("donnees", {}, sort, page, 2);
+      EXPECT_EQ(r.total, every.size());
+      EXPECT_EQ(r.page, page);
+      EXPECT_EQ(r.per_page, 2u);
+      EXPECT_LE(r.hits.size(), 2u);
+      for (const Hit& hit : r.hits) paged.push_back(hit.id);
+    }
+    EXPECT_EQ(paged.size(), std::min<std::size_t>(8, every.size()));
+    EXPECT_TRUE(std::equal(paged.begin(), paged.end(), every.begin()));
+  }
+  EXPECT_TRUE(search("donnees", {}, Sort::kRelevance, 1000, 10).hits.empty());
+  EXPECT_EQ(search("donnees", {}, Sort::kRelevance, 1000, 10).total, all.size());
+}
+
+TEST_F(SearchTest, HitsCarryTheirMetadata) {
+  const SearchResult r = search("hôpital face");
+  ASSERT_FALSE(r.hits.empty());
+  const Hit& hit = r.hits.front();
+  EXPECT_EQ(hit.id, "a2");
+  EXPECT_EQ(hit.title, "L’hôpital face aux données");
+  EXPECT_EQ(hit.url, "https://example.org/a2");
+  EXPECT_EQ(hit.date, "2021-12-01");
+  EXPECT_EQ(joined(hit.categories), "Santé");
+  const nlohmann::json json = to_json(r);
+  EXPECT_EQ(json["hits"][0]["id"], "a2");
+  EXPECT_TRUE(json["suggestion"].is_null());
+  EXPECT_TRUE(json["facets"]["category"].is_array());
+  EXPECT_EQ(json["total"], r.total);
+  // A date-time keeps its calendar day.
+  EXPECT_EQ(search("mentale").hits.front().date, "2021-12-23");
+}
+
+// ---- Filters and facets ---------------------------------------------------------
+
+TEST_F(SearchTest, CategoryFilterMatchesAnyLabel) {
+  Filters f;
+  f.categories = {"Recherche", "Économie"};
+  EXPECT_EQ(joined(ids_of(search("", f).hits)), "a12 a8 a5 a7");
+  f.categories = {"evenement"};  // labels match whatever their accents and case
+  EXPECT_EQ(joined(ids_of(search("", f).hits)), "a3");
+  f.categories = {"Inconnue"};
+  EXPECT_EQ(search("", f).total, 0u);
+}
+
+TEST_F(SearchTest, DateRangeIsInclusive) {
+  Filters f;
+  f.from = "2021-12-23";
+  f.to = "2021-12-23";  // a8 is a date-time of that day
+  EXPECT_EQ(joined(ids_of(search("", f, Sort::kOldest).hits)), "a1 a8");
+  f.to.clear();
+  EXPECT_EQ(joined(ids_of(search("", f, Sort::kOldest).hits)), "a1 a8 a12 a4 a9");
+  f.from.clear();
+  f.to = "2019-05-05";
+  EXPECT_EQ(joined(ids_of(search("", f, Sort::kOldest).hits)), "a11 a7");
+}
+
+TEST_F(SearchTest, FacetsAreExactAndDisjunctive) {
+  const std::vector<std::string> queries = {"", "santé", "donnees", "hopital OR coeur",
+                                            "publique -recherche"};
+  std::vector<Filters> filters(5);
+  filters[1].categories = {"Santé"};
+  filters[2].from = "2021-01-01";
+  filters[2].to = "2021-12-31";
+  filters[3].categories = {"Recherche", "À la une"};
+  filters[3].from = "2020-01-01";
+  filters[4].to = "2021-06-30";
+  for (const std::string& q : queries) {
+    const std::set<std::string> matches = matching_ids(q);
+    for (const Filters& f : filters) {
+      SCOPED_TRACE("q=" + q + " categories=" + joined(f.categories) + " from=" + f.from +
+                   " to=" + f.to);
+      std::size_t total = 0;
+      std::map<std::string, Xapian::doccount> category, year, month;
+      for (const std::string& id : matches) {
+        const corpus::Article& a = article(id);
+        if (passes(a, f, true, true)) ++total;
+        if (passes(a, f, false, true)) {
+          for (const std::string& label : a.categories) ++category[label];
+        }
+        if (passes(a, f, true, false)) {
+          ++year[a.day.substr(0, 4)];
+          ++month[a.day.substr(0, 7)];
+        }
+      }
+      const SearchResult r = search(q, f);
+      EXPECT_EQ(r.total, total);
+      EXPECT_EQ(r.hits.size(), total);
+      std::map<std::string, Xapian::doccount> got_category, got_year, got_month;
+      for (const FacetValue& v : r.category) got_category[v.value] = v.count;
+      for (const FacetValue& v : r.year) got_year[v.value] = v.count;
+      for (const FacetValue& v : r.month) got_month[v.value] = v.count;
+      EXPECT_EQ(got_category, category);
+      EXPECT_EQ(got_year, year);
+      EXPECT_EQ(got_month, month);
+      // Sorted: category by count descending, dates by value ascending.
+      EXPECT_TRUE(std::is_sorted(
+          r.category.begin(), r.category.end(), [](const FacetValue& a, const FacetValue& b) {
+            return a.count > b.count || (a.count == b.count && a.value < b.value);
+          }));
+      auto by_value = [](const FacetValue& a, const FacetValue& b) { return a.value < b.value; };
+      EXPECT_TRUE(std::is_sorted(r.year.begin(), r.year.end(), by_value));
+      EXPECT_TRUE(std::is_sorted(r.month.begin(), r.month.end(), by_value));
+    }
+  }
+}
+
+TEST_F(SearchTest, FacetsIgnoreTheirOwnFilter) {
+  Filters f;
+  f.categories = {"Politique"};
+  f.from = "2021-01-01";
+  const SearchResult r = search("", f);
+  EXPECT_EQ(joined(ids_of(r.hits)), "a10");
+  // The category facet keeps the date filter, not the category one.
+  EXPECT_EQ(facet_string(r.category), "Santé:5 Recherche:2 À la une:2 Politique:1 Événement:1");
+  // The date facets keep the category filter, not the date one.
+  EXPECT_EQ(facet_string(r.year), "2018:1 2021:1");
+  EXPECT_EQ(facet_string(r.month), "2018-01:1 2021-06:1");
+  // No filter: everything, articles without category add nothing to the category facet.
+  const SearchResult all = search("");
+  EXPECT_EQ(facet_string(all.year), "2018:1 2019:1 2020:2 2021:6 2022:2");
+  Xapian::doccount labelled = 0;
+  for (const FacetValue& v : all.category) labelled += v.count;
+  EXPECT_EQ(labelled, 15u);  // label count of the fixture; a6 has none
+}
+
+// ---- Snippets -------------------------------------------------------------------
+
+TEST_F(SearchTest, SnippetsMarkMatchedWordsWhateverTheirAccents) {
+  const SearchResult donnees = search("donnees", {}, Sort::kRelevance);
+  ASSERT_FALSE(donnees.hits.empty());
+  for (const Hit& hit : donnees.hits) {
+    if (hit.id == "a11") continue;
+    EXPECT_TRUE(hit.snippet.find("<mark>données</mark>") != std::string::npos ||
+                hit.snippet.find("<mark>donnees</mark>") != std::string::npos)
+        << hit.id << ": " << hit.snippet;
+  }
+  const SearchResult hopital = search("hopital", {}, Sort::kNewest);
+  bool elided = false;
+  for (const Hit& hit : hopital.hits) {
+    elided = elided || hit.snippet.find("L’<mark>hôpital</mark>") != std::string::npos;
+  }
+  EXPECT_TRUE(elided);
+  const SearchResult coeur = search("coeur");
+  ASSERT_FALSE(coeur.hits.empty());
+  for (const Hit& hit : coeur.hits) {
+    EXPECT_TRUE(hit.snippet.find("<mark>cœur</mark>") != std::string::npos ||
+                hit.snippet.find("<mark>coeur</mark>") != std::string::npos)
+        << hit.snippet;
+  }
+}
+
+TEST_F(SearchTest, SnippetsAreEscaped) {
+  const SearchResult r = search("algorithmes");
+  ASSERT_EQ(r.hits.size(), 1u);
+  const std::string& s = r.hits[0].snippet;
+  EXPECT_EQ(s.find("<script>"), std::string::npos) << s;
+  EXPECT_NE(s.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos) << s;
+  EXPECT_NE(s.find("&amp; les <mark>algorithmes</mark>"), std::string::npos) << s;
+}
+
+TEST_F(SearchTest, SnippetOfAnEmptyBodyIsTheSummary) {
+  const SearchResult r = search("résumé");
+  ASSERT_EQ(r.hits.size(), 1u);
+  EXPECT_EQ(r.hits[0].snippet, "Un <mark>résumé</mark> sur la santé publique et l’hôpital.");
+  // Browsing: the beginning of the body, nothing marked.
+  for (const Hit& hit : search("").hits) EXPECT_EQ(hit.snippet.find("<mark>"), std::string::npos);
+}
+
+/// make_snippet() alone, table-driven: text, marked words, expected snippet.
+TEST(SnippetTest, WindowsCutsAndMarks) {
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  MatchTerms donnees;
+  donnees.words = {"donnees"};
+  MatchTerms stems;
+  stems.stems = {analysis::stem("finance")};
+  MatchTerms prefix;
+  prefix.prefixes = {"hop"};
+  const MatchTerms none;
+  SnippetOptions small;
+  small.max_words = 6;
+  small.max_bytes = 60;
+  struct Case {
+    std::string text;
+    const MatchTerms* terms;
+    std::string expected;
+  };
+  const std::string long_text =
+      "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+      "quinze seize les données ouvertes dix-sept dix-huit dix-neuf vingt";
+  const std::vector<Case> cases = {
+      {"Les Données sont là.", &donnees, "Les <mark>Données</mark> sont là."},
+      {long_text, &donnees, "… seize les <mark>données</mark> ouvertes dix-sept …"},
+      {long_text, &none, "un deux trois quatre cinq six …"},
+      {"Financement et financées, finance.", &stems,
+       "<mark>Financement</mark> et <mark>financées</mark>, <mark>finance</mark>."},
+      {"L'hôpital et les hôpitaux", &prefix,
+       "L&#39;<mark>hôpital</mark> et les <mark>hôpitaux</mark>"},
+      {"a\n\n  b <i>", &none, "a b &lt;i&gt;"},
+      {"", &donnees, ""},
+      {"   \n", &none, ""},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(make_snippet(c.text, *c.terms, analyzer, small), c.expected) << c.text;
+  }
+}
+
+TEST(SnippetTest, NeverBreaksUtf8) {
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  std::string text = "a";                     // odd offsets: byte 240 falls inside a sequence
+  for (int i = 0; i < 300; ++i) text += "é";  // one 601-byte word
+  text += " fin";
+  const std::string s = make_snippet(text, {}, analyzer);
+  ASSERT_FALSE(s.empty());
+  // Valid UTF-8: every lead byte is followed by the right number of continuation bytes.
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    ASSERT_LE(i + n, s.size()) << "cut sequence at " << i;
+    for (std::size_t k = 1; k < n; ++k) ASSERT_EQ(s[i + k] & 0xC0, 0x80) << i;
+    i += n;
+  }
+  EXPECT_LT(s.size(), 300u);
+}
+
+// ---- Suggestions and completions -------------------------------------------------
+
+TEST_F(SearchTest, SuggestsCorrectionsWithAccents) {
+  struct Case {
+    std::string q;
+    std::optional<std::string> expected;
+  };
+  const std::vector<Case> cases = {
+      {"sante publiqe", "santé publique"},
+      {"santé publiqe", "santé publique"},
+      {"titre:sante publiqe", "titre:santé publique"},
+      {"\"sante publiqe\" -climat", "\"santé publique\" -climat"},
+      {"sante publique", std::nullopt},  // nothing to correct
+      {"", std::nullopt},
+      {"AND OR", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    EXPECT_EQ(search(c.q).suggestion, c.expected) << c.q;
+  }
+}
+
+TEST_F(SearchTest, CompletesTheLastWordWithItsAccents) {
+  EXPECT_EQ(joined(searcher_->suggest("hôp", 1)), "hôpital");
+  EXPECT_EQ(joined(searcher_->suggest("hop", 1)), "hôpital");
+  const std::vector<std::string> two = searcher_->suggest("HOP", 2);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0], "hôpital");
+  EXPECT_EQ(two[1], "hôpitaux");
+  EXPECT_EQ(joined(searcher_->suggest("données de san", 1)), "données de santé");
+  EXPECT_EQ(joined(searcher_->suggest("l’hop", 1)), "l’hôpital");
+  EXPECT_TRUE(searcher_->suggest("h", 5).empty());
+  EXPECT_TRUE(searcher_->suggest("", 5).empty());
+  EXPECT_TRUE(searcher_->suggest("hopital ", 5).empty());
+  EXPECT_TRUE(searcher_->suggest("zzz", 5).empty());
+}
+
+// ---- Related articles --------------------------------------------------------------
+
+TEST_F(SearchTest, RelatedToAnArticle) {
+  EXPECT_FALSE(searcher_->related_to_article("nope", 5, {}));
+  for (const auto& [id, a] : *articles_) {
+    const auto related = searcher_->related_to_article(id, 5, {});
+    ASSERT_TRUE(related) << id;
+    EXPECT_LE(related->size(), 5u);
+    for (const Hit& hit : *related) EXPECT_NE(hit.id, id);
+  }
+  // a1's reposts (a4, a9: same title give or take case and punctuation) come once.
+  const std::vector<std::string> ids = ids_of(*searcher_->related_to_article("a1", 5, {}));
+  ASSERT_FALSE(ids.empty());
+  EXPECT_TRUE(ids.front() == "a4" || ids.front() == "a9") << joined(ids);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "a4") + std::count(ids.begin(), ids.end(), "a9"), 1)
+      << joined(ids);
+  // Filters apply.
+  Filters f;
+  f.categories = {"Recherche"};
+  const auto filtered = searcher_->related_to_article("a1", 5, f);
+  ASSERT_TRUE(filtered);
+  for (const Hit& hit : *filtered) {
+    EXPECT_TRUE(std::find(hit.categories.begin(), hit.categories.end(), "Recherche") !=
+                hit.categories.end())
+        << hit.id;
+  }
+}
+
+TEST_F(SearchTest, RelatedToADraft) {
+  const std::vector<Hit> hits =
+      searcher_->related_to_text("UN CŒUR ARTIFICIEL IMPLANTÉ PAR LES MEDECINS", 3, {});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits.front().id, "a5");
+  EXPECT_GT(hits.front().score, 0);
+  EXPECT_TRUE(searcher_->related_to_text("le la les", 3, {}).empty());
+  EXPECT_TRUE(searcher_->related_to_text("", 3, {}).empty());
+  // A long draft (10,000 words) is answered, and quickly.
+  std::string draft;
+  for (int i = 0; i < 1000; ++i) {
+    draft += "Les élections régionales ont lieu mot" + std::to_string(i) +
+             " avec une participation faible. ";  // 10 words
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<Hit> long_hits = searcher_->related_to_text(draft, 5, {});
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_FALSE(long_hits.empty());
+  EXPECT_EQ(long_hits.front().id, "a10");
+  EXPECT_LT(ms, 2000) << "generous bound: sanitizers slow this down";
+}
+
+// ---- Articles and export -----------------------------------------------------------
+
+TEST_F(SearchTest, ArticleIsTheStoredRecord) {
+  const auto a2 = searcher_->article("a2");
+  ASSERT_TRUE(a2);
+  EXPECT_EQ((*a2)["title"], "L’hôpital face aux données");
+  EXPECT_EQ((*a2)["url"], "https://example.org/a2");
+  EXPECT_FALSE(searcher_->article("a"));
+  EXPECT_FALSE(searcher_->article(""));
+  EXPECT_EQ(searcher_->documents(), kRecords.size());
+}
+
+TEST_F(SearchTest, ExportStreamsEveryMatchInOrder) {
+  for (const std::string& q : {std::string(), std::string("santé"), std::string("zzzz")}) {
+    for (Sort sort : {Sort::kRelevance, Sort::kNewest, Sort::kOldest}) {
+      SearchRequest request;
+      request.q = q;
+      request.sort = sort;
+      request.per_page = 100;
+      const SearchResult r = searcher_->search(request);
+      std::vector<std::string> exported;
+      searcher_->export_matches(request, [&](const ExportRow& row) {
+        exported.push_back(row.id);
+        EXPECT_EQ(row.date.size(), 10u);
+        return true;
+      });
+      EXPECT_EQ(exported.size(), r.total) << q;
+      EXPECT_EQ(exported, ids_of(r.hits)) << q;
+    }
+  }
+  SearchRequest request;
+  int rows = 0;
+  searcher_->export_matches(request, [&](const ExportRow&) { return ++rows < 2; });
+  EXPECT_EQ(rows, 2);
+}
+
+// ---- Odd input ------------------------------------------------------------------------
+
+TEST_F(SearchTest, OddInputNeverCrashes) {
+  const std::vector<std::string> queries = {"\"",
+                                            "(((",
+                                            "AND",
+                                            "-",
+                                            "*",
+                                            "titre:",
+                                            "date:2021..",
+                                            "\xff\xfe",
+                                            "NEAR NEAR",
+                                            "l'",
+                                            "’’’",
+                                            "a*",
+                                            "—",
+                                            std::string(3000, 'x'),
+                                            "categorie:\"À la une\"",
+                                            "hop* OR (donnees AND -sante)"};
+  for (const std::string& q : queries) {
+    for (unsigned page : {0u, 1u, 4000000000u}) {
+      const SearchResult r = search(q, {}, Sort::kRelevance, page, 10);
+      EXPECT_LE(r.hits.size(), 10u) << q;
+    }
+    searcher_->suggest(q, 5);
+    searcher_->related_to_text(q, 5, {});
+  }
+  EXPECT_TRUE(search("donnees", {}, Sort::kRelevance, 1, 0).hits.empty());
+}
+
+}  // namespace
+}  // namespace frsearch::search

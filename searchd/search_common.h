@@ -1,0 +1,64 @@
+/** @file
+ * @brief Small helpers shared by the parts of the Searcher (internal to searchd).
+ *
+ * How filters become Xapian queries, how a hit is read from a document's
+ * value slots, and how a folded word gets its usual accented spelling back
+ * from the index's "XU" surface terms. Kept in one place so search, related
+ * articles, suggestions and export agree.
+ */
+#ifndef FRSEARCH_SEARCHD_SEARCH_COMMON_H
+#define FRSEARCH_SEARCHD_SEARCH_COMMON_H
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+#include "searchd/search.h"
+
+namespace frsearch::search::detail {
+
+/// Byte offset where the word of @p token starts in @p text, past an elided
+/// article: for "L’hôpital" the offset of "hôpital". Used to mark or replace
+/// the word itself.
+std::size_t word_start(std::string_view text, const analysis::Token& token);
+
+/// A title reduced to its folded words joined by one space, to tell reposts
+/// ("L’Hôpital, encore !" and "l'hopital encore" are the same).
+std::string fold_title(const analysis::Analyzer& analyzer, std::string_view title);
+
+/// "YYYY-MM-DD" -> "YYYYMMDD" (the kSlotDay format); other text is returned unchanged.
+std::string day_key(std::string_view day);
+
+/// The filter part of a query: categories (any of them, by the indexer's
+/// category terms) and the from/to date range. Each part is optional; returns
+/// std::nullopt when nothing is asked.
+std::optional<Xapian::Query> category_filter(const Filters& filters);
+std::optional<Xapian::Query> date_filter(const Filters& filters);
+
+/// @p query restricted by every given filter (OP_FILTER: scores unchanged).
+Xapian::Query apply_filters(Xapian::Query query, const std::optional<Xapian::Query>& category,
+                            const std::optional<Xapian::Query>& dates);
+
+/// id/title/url/date/categories of a document from its kSlotMeta value (no score,
+/// no snippet). Tolerates a missing or malformed value (fields left empty).
+Hit hit_meta(const Xapian::Document& doc);
+
+/// The body (else the summary) stored in the document data, "" when neither.
+std::string stored_text(const Xapian::Document& doc);
+
+/// The usual accented spelling of a folded word: the most frequent "XU" surface
+/// form when it is found in more than half the documents holding the word,
+/// else the folded word itself.
+std::string surface_form(const Xapian::Database& db, const std::string& folded);
+
+/// True for an unprefixed (word) term: starts with a lowercase ASCII letter, a
+/// digit or a non-ASCII byte. Prefixed terms start with a capital.
+bool is_word_term(std::string_view term);
+
+}  // namespace frsearch::search::detail
+
+#endif  // FRSEARCH_SEARCHD_SEARCH_COMMON_H
