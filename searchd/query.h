@@ -1,11 +1,20 @@
 /** @file
  * @brief The query language of SPEC.md, parsed into a Xapian::Query.
  *
- * Plain words, "phrases", -exclusion, AND/OR/NOT and ET/OU/SAUF, parentheses,
- * title:/titre:, category:/categorie:, date:FROM..TO (a filter inside the
- * query), word* and NEAR. Every
- * word goes through the same French analysis as the documents. Broken syntax
- * is never an error: the text is then searched as plain words.
+ * Loosest first: OR/OU; AND/ET; NOT/SAUF ("a NOT b", or a leading "NOT b":
+ * every document but b); juxtaposition (any of the words, +word required,
+ * -word excluded, like Xapian's default); a NEAR b and a NEAR/n b (exact words
+ * at most n positions apart, 10 by default); atoms: word, word* (at least 2
+ * letters), "phrase" (also « » and “ ”), (group), title:/titre: atom,
+ * category:/categorie: value or "value with spaces" (a filter), and
+ * date:FROM..TO with YYYY, YYYY-MM or YYYY-MM-DD on either side, either side
+ * open (a filter, inclusive). Operators count in upper case only.
+ *
+ * Every word goes through the same French analysis as the documents (case,
+ * accents, ligatures, elisions) and also matches its inflections (its stem,
+ * weighted below the exact word). Stop words are dropped beside other words,
+ * kept in phrases. Broken syntax is never an error: the text is then searched
+ * as plain words and ParsedQuery::fallback says so.
  */
 #ifndef FRSEARCH_SEARCHD_QUERY_H
 #define FRSEARCH_SEARCHD_QUERY_H
@@ -29,13 +38,13 @@ struct MatchTerms {
 };
 
 struct ParsedQuery {
-  Xapian::Query query;           ///< Xapian::Query::MatchAll for an empty text
-  MatchTerms highlight;          ///< positive terms only (not excluded ones)
-  bool fallback = false;         ///< the syntax was broken; parsed as plain words
+  Xapian::Query query;    ///< Xapian::Query::MatchAll for an empty text
+  MatchTerms highlight;   ///< positive terms only (not excluded ones)
+  bool fallback = false;  ///< the syntax was broken; parsed as plain words
 };
 
-/// Parses queries against one database (used to expand word* and to restore
-/// accents from the index's vocabulary). Cheap to construct; not thread-safe.
+/// Parses queries against one database (used to expand word* inside phrases
+/// and NEAR, which Xapian cannot do itself). Cheap to construct; not thread-safe.
 class QueryParser {
  public:
   explicit QueryParser(const Xapian::Database& db);

@@ -1,1 +1,557 @@
+// Tests of the query language (searchd/query.h): what each input parses to,
+// what it marks for snippets, which documents it matches over a small
+// in-memory index built with the schema's terms, and that no input throws.
+
+#include "searchd/query.h"
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+#include "corpus/article.h"
+#include "indexer/indexer.h"
+#include "searchd/query_lexer.h"
+#include "searchd/query_parts.h"
+
+namespace frsearch::search {
+namespace {
+
+// ---- Compact renderings -------------------------------------------------------
+
+/// Expands the shorthands of an expected description, so the tables say what
+/// the parser builds without hard-coding what the stemmer does:
+///   {w}   a word: "(w OR 0.5 * Z<stem>)", or "w" for a stop word (no stem indexed)
+///   {S:w} the same in the title: "(Sw OR 0.5 * ZS<stem>)"
+std::string expand(const std::string& pattern) {
+  std::ostringstream out;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    const auto open = pattern.find('{', i);
+    if (open == std::string::npos) {
+      out << pattern.substr(i);
+      break;
+    }
+    const auto close = pattern.find('}', open);
+    out << pattern.substr(i, open - i);
+    std::string word = pattern.substr(open + 1, close - open - 1);
+    std::string prefix, stem_prefix = "Z";
+    if (word.rfind("S:", 0) == 0) {
+      word = word.substr(2);
+      prefix = "S";
+      stem_prefix = "ZS";
+    }
+    if (analysis::is_stop_word(word)) {
+      out << prefix << word;
+    } else {
+      out << "(" << prefix << word << " OR " << kStemWeight << " * " << stem_prefix
+          << analysis::stem(word) << ")";
+    }
+    i = close + 1;
+  }
+  return out.str();
+}
+
+/// Query::get_description() without its "Query(...)" wrapper.
+std::string describe(const Xapian::Query& query) {
+  const std::string d = query.get_description();
+  return d.size() > 7 ? d.substr(6, d.size() - 7) : d;
+}
+
+std::string join(const std::set<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+/// "w:donnees,sante s:don,sant p:hop" (empty parts left out).
+std::string describe(const MatchTerms& terms) {
+  std::string out;
+  auto add = [&out](const char* tag, const std::set<std::string>& items) {
+    if (items.empty()) return;
+    out += (out.empty() ? "" : " ") + std::string(tag) + join(items);
+  };
+  add("w:", terms.words);
+  add("s:", terms.stems);
+  add("p:", terms.prefixes);
+  return out;
+}
+
+/// Replaces <w> by stem(w) in an expected highlight.
+std::string expand_stems(const std::string& pattern) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '<') {
+      const auto close = pattern.find('>', i);
+      out += analysis::stem(pattern.substr(i + 1, close - i - 1));
+      i = close + 1;
+    } else {
+      out += pattern[i++];
+    }
+  }
+  return out;
+}
+
+// ---- Parsing: input -> query ---------------------------------------------------
+
+struct ParseCase {
+  const char* input;
+  const char* expected;  ///< description, with the shorthands of expand()
+  bool fallback;
+};
+
+const ParseCase kParseCases[] = {
+    // Nothing searchable: every document.
+    {"", "<alldocuments>", false},
+    {"  \t\n ", "<alldocuments>", false},
+    {"?! …", "<alldocuments>", false},
+    // Words: folded (case, accents, ligatures, elisions), OR-ed, stems weighted below.
+    {"hopital", "{hopital}", false},
+    {"L'HÔPITAL", "{hopital}", false},
+    {"l’hôpital", "{hopital}", false},
+    {"cœur", "{coeur}", false},
+    {"données santé", "({donnees} OR {sante})", false},
+    {"les données de santé", "({donnees} OR {sante})", false},  // stop words dropped
+    {"le la", "(le OR la)", false},                             // unless all are stop words
+    {"santé et vaccin", "({sante} OR {vaccin})", false},        // lower case: a stop word
+    {"santé and vaccin", "({sante} OR {and} OR {vaccin})", false},
+    {"e-santé", "(e PHRASE 2 sante)", false},  // one word, several tokens: a phrase
+    {"http://example.com", "(http PHRASE 3 example PHRASE 3 com)", false},
+    {"10:30", "(10 PHRASE 2 30)", false},  // not a field
+    // Boolean operators and their French forms.
+    {"santé AND vaccin", "({sante} AND {vaccin})", false},
+    {"santé ET vaccin", "({sante} AND {vaccin})", false},
+    {"santé OR vaccin", "({sante} OR {vaccin})", false},
+    {"santé OU vaccin", "({sante} OR {vaccin})", false},
+    {"santé NOT vaccin", "({sante} AND_NOT {vaccin})", false},
+    {"santé SAUF vaccin", "({sante} AND_NOT {vaccin})", false},
+    {"santé NOT vaccin NOT grippe", "({sante} AND_NOT ({vaccin} OR {grippe}))", false},
+    {"santé AND NOT vaccin", "({sante} AND_NOT {vaccin})", false},
+    {"santé OR NOT vaccin", "({sante} OR (<alldocuments> AND_NOT {vaccin}))", false},
+    {"NOT vaccin", "(<alldocuments> AND_NOT {vaccin})", false},
+    {"SAUF vaccin grippe", "(<alldocuments> AND_NOT ({vaccin} OR {grippe}))", false},
+    // Precedence: OR < AND < NOT < juxtaposition; parentheses.
+    {"santé AND vaccin OR grippe", "(({sante} AND {vaccin}) OR {grippe})", false},
+    {"santé OR vaccin ET grippe", "({sante} OR ({vaccin} AND {grippe}))", false},
+    {"(santé OU vaccin) ET grippe", "(({sante} OR {vaccin}) AND {grippe})", false},
+    {"santé vaccin SAUF grippe", "(({sante} OR {vaccin}) AND_NOT {grippe})", false},
+    {"(NOT grippe) vaccin", "({vaccin} AND_NOT {grippe})", false},
+    // Required and excluded words.
+    {"-vaccin", "(<alldocuments> AND_NOT {vaccin})", false},
+    {"santé -vaccin", "({sante} AND_NOT {vaccin})", false},
+    {"+santé vaccin -grippe", "(({sante} AND_MAYBE {vaccin}) AND_NOT {grippe})", false},
+    {"+santé +vaccin", "({sante} AND {vaccin})", false},
+    {"+le vaccin", "(le AND_MAYBE {vaccin})", false},  // a required stop word stays
+    {"santé -(vaccin OR grippe)", "({sante} AND_NOT ({vaccin} OR {grippe}))", false},
+    {"santé - vaccin", "({sante} OR {vaccin})", false},  // a lone '-' is punctuation
+    {"santé-vaccin", "(sante PHRASE 2 vaccin)", false},
+    // Phrases.
+    {"\"données de santé\"", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
+    {"« données de santé »", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
+    {"“données de santé”", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
+    {"\"santé\"", "{sante}", false},  // a phrase of one word is a word
+    {"\"AND\"", "{and}", false},
+    {"\"\" vaccin", "{vaccin}", false},
+    {"-\"grippe aviaire\" vaccin", "({vaccin} AND_NOT (grippe PHRASE 2 aviaire))", false},
+    // Fields.
+    {"titre:hôpital", "{S:hopital}", false},
+    {"Title:hôpital", "{S:hopital}", false},
+    {"titre:\"données de santé\"", "(Sdonnees PHRASE 3 Sde PHRASE 3 Ssante)", false},
+    {"titre:(hôpital OR clinique)", "({S:hopital} OR {S:clinique})", false},
+    {"titre:hôpital grippe", "({S:hopital} OR {grippe})", false},
+    {"-titre:grippe vaccin", "({vaccin} AND_NOT {S:grippe})", false},
+    {"categorie:santé", "0 * Ksante", false},
+    {"catégorie:Santé", "0 * Ksante", false},
+    {"category:\"À la  une\"", "0 * Ka la une", false},
+    {"categorie:évén*", "0 * WILDCARD SYNONYM Keven", false},
+    {"vaccin categorie:santé", "({vaccin} FILTER Ksante)", false},
+    {"vaccin -categorie:santé", "({vaccin} AND_NOT Ksante)", false},
+    {"categorie:santé OR categorie:sport", "0 * (Ksante OR Ksport)", false},
+    {"date:2020-01-01..2021-06-30", "VALUE_RANGE 0 20200101 20210630", false},
+    {"date:2020", "VALUE_RANGE 0 20200101 20201231", false},
+    {"date:2020-02", "VALUE_RANGE 0 20200201 20200229", false},
+    {"date:2021-02", "VALUE_RANGE 0 20210201 20210228", false},
+    {"date:2021-02-03", "VALUE_RANGE 0 20210203 20210203", false},
+    {"date:2021..", "VALUE_GE 0 20210101", false},
+    {"date:..2020-06", "VALUE_LE 0 20200630", false},
+    {"date:..", "<alldocuments>", false},
+    {"vaccin date:2021 categorie:santé",
+     "({vaccin} FILTER (VALUE_RANGE 0 20210101 20211231 AND Ksante))", false},
+    // Prefixes.
+    {"hôp*", "WILDCARD SYNONYM hop", false},
+    {"HOP*", "WILDCARD SYNONYM hop", false},
+    {"titre:hôp*", "WILDCARD SYNONYM Shop", false},
+    {"*", "<alldocuments>", false},
+    {"h*", "<alldocuments>", false},  // too short to expand: ignored
+    {"vaccin *", "{vaccin}", false},
+    {"e-sa*", "(e PHRASE 2 sa)", false},  // expanded from the index (empty here)
+    // NEAR: exact words within n positions (Xapian's window = n + words - 1).
+    {"vaccin NEAR grippe", "(vaccin NEAR 11 grippe)", false},
+    {"vaccin NEAR/3 grippe", "(vaccin NEAR 4 grippe)", false},
+    {"vaccin NEAR grippe NEAR/20 hôpital", "(vaccin NEAR 22 grippe NEAR 22 hopital)", false},
+    {"vaccin NEAR \"grippe aviaire\"", "(vaccin NEAR 12 grippe NEAR 12 aviaire)", false},
+    {"vaccin NEAR (grippe OR rhume)", "({vaccin} AND ({grippe} OR {rhume}))", false},
+    {"-vaccin NEAR grippe santé", "({sante} AND_NOT (vaccin NEAR 11 grippe))", false},
+    {"vaccin near grippe", "({vaccin} OR {near} OR {grippe})", false},
+    // Broken syntax: plain words, operators and punctuation ignored.
+    {"santé AND", "{sante}", true},
+    {"AND santé", "{sante}", true},
+    {"OR OR", "<alldocuments>", true},
+    {"santé NEAR", "{sante}", true},
+    {"santé NOT", "{sante}", true},
+    {":", "<alldocuments>", true},
+    {":santé", "{sante}", true},
+    {"titre:", "{titre}", true},
+    {"titre: hôpital", "({titre} OR {hopital})", true},
+    {"categorie:(santé)", "({categorie} OR {sante})", true},
+    {"date:hier", "({date} OR {hier})", true},
+    {"date:2021-02-30", "({date} OR (2021 PHRASE 3 02 PHRASE 3 30))", true},
+    {"(santé", "{sante}", true},
+    {"santé)", "{sante}", true},
+    {"()", "<alldocuments>", true},
+    {"\"données de santé", "({donnees} OR {sante})", true},
+    {"(santé OR) -vaccin", "({sante} OR {vaccin})", true},
+    {"hôp* AND", "{hop}", true},
+};
+
+TEST(QueryParse, Table) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const QueryParser parser(db);
+  for (const ParseCase& c : kParseCases) {
+    SCOPED_TRACE(c.input);
+    const ParsedQuery parsed = parser.parse(c.input);
+    EXPECT_EQ(describe(parsed.query), expand(c.expected));
+    EXPECT_EQ(parsed.fallback, c.fallback);
+  }
+}
+
+// ---- Highlighting: what snippets mark ----------------------------------------
+
+struct HighlightCase {
+  const char* input;
+  const char* expected;  ///< describe(MatchTerms), <w> standing for stem(w)
+};
+
+const HighlightCase kHighlightCases[] = {
+    {"", ""},
+    {"Hôpital", "w:hopital s:<hopital>"},
+    {"les données", "w:donnees s:<donnees>"},
+    {"le la", "w:la,le"},  // stop words have no stem
+    {"hopital -vaccin", "w:hopital s:<hopital>"},
+    {"santé NOT vaccin", "w:sante s:<sante>"},
+    {"NOT vaccin", ""},
+    {"santé OR NOT vaccin", "w:sante s:<sante>"},
+    {"\"données de santé\"", "w:donnees,sante"},
+    {"\"à la une\"", "w:a,la,une"},
+    {"hôp* AND titre:clinique", "w:clinique s:<clinique> p:hop"},
+    {"e-san*", "w:e p:san"},
+    {"vaccin NEAR grippe", "w:grippe,vaccin s:<grippe>,<vaccin>"},
+    {"categorie:santé date:2020", ""},
+    {"santé AND", "w:sante s:<sante>"},  // fallback
+};
+
+TEST(QueryParse, Highlight) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const QueryParser parser(db);
+  for (const HighlightCase& c : kHighlightCases) {
+    SCOPED_TRACE(c.input);
+    EXPECT_EQ(describe(parser.parse(c.input).highlight), expand_stems(c.expected));
+  }
+}
+
+// ---- The lexer ------------------------------------------------------------------
+
+std::string describe(const LexResult& lexed) {
+  static const char* const kNames[] = {"W", "P",   "(",  ")",   "F",   "+",
+                                       "-", "AND", "OR", "NOT", "NEAR"};
+  std::string out;
+  for (const LexToken& t : lexed.tokens) {
+    if (!out.empty()) out += ' ';
+    if (t.attached) out += '^';
+    out += kNames[static_cast<int>(t.kind)];
+    if (t.kind == LexToken::Kind::kWord || t.kind == LexToken::Kind::kPhrase ||
+        t.kind == LexToken::Kind::kField) {
+      out += "[" + t.text + "]";
+    }
+    if (t.kind == LexToken::Kind::kNear) out += "/" + std::to_string(t.window);
+  }
+  return lexed.broken ? out + " BROKEN" : out;
+}
+
+TEST(QueryLexer, Tokens) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"a b", "W[a] W[b]"},
+      {"(a OR b)", "( W[a] OR W[b] )"},
+      {"a ET b OU c SAUF d", "W[a] AND W[b] OR W[c] NOT W[d]"},
+      {"a NEAR b NEAR/5 c NEAR/x", "W[a] NEAR/10 W[b] NEAR/5 W[c] W[NEAR/x]"},
+      {"a NEAR/99999999999 b", "W[a] NEAR/1000 W[b]"},
+      {"-a +\"b c\" -(d)", "- ^W[a] + ^P[b c] - ^( W[d] )"},
+      {"a-b - c", "W[a-b] W[-] W[c]"},
+      {"titre:x Catégorie:\"À la une\" date:2020..",
+       "F[titre] ^W[x] F[Catégorie] ^P[À la une] F[date] ^W[2020..]"},
+      {"-titre:x titre:-x", "- ^F[titre] ^W[x] F[titre] ^W[-x]"},
+      {"titre: x", "F[titre] W[x]"},
+      {"http://x 10:30", "W[http://x] W[10:30]"},
+      {"-AND +OR", "- ^W[AND] + ^W[OR]"},
+      {"« a b » “c d” “e f\"", "P[ a b ] P[c d] P[e f]"},
+      {"a » b", "W[a] W[b]"},
+      {"a\xC2\xA0"
+       "b",
+       "W[a] W[b]"},  // no-break space
+      {"\"a b", " BROKEN"},
+      {":x", " BROKEN"},
+  };
+  for (const auto& [input, expected] : cases) {
+    SCOPED_TRACE(input);
+    EXPECT_EQ(describe(lex_query(input)), expected);
+  }
+}
+
+TEST(QueryLexer, PlainChunks) {
+  std::string out;
+  for (const std::string_view chunk : plain_chunks("(santé AND \"titre:x\" NEAR/3 «a» OU-b"))
+    out += "[" + std::string(chunk) + "]";
+  EXPECT_EQ(out, "[santé][titre][x][a][OU-b]");
+}
+
+// ---- Matching over a small index ---------------------------------------------------
+
+struct TestArticle {
+  const char* id;
+  const char* title;
+  const char* body;
+  std::vector<std::string> categories;
+  const char* day;  ///< YYYY-MM-DD
+};
+
+/// Indexes @p article exactly as the indexer does (indexer::make_document).
+void add_article(Xapian::WritableDatabase& db, const TestArticle& article) {
+  static const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  corpus::Article a;
+  a.id = article.id;
+  a.title = article.title;
+  a.body = article.body;
+  a.categories = article.categories;
+  a.date = a.day = article.day;
+  a.sort_key = a.day.substr(0, 4) + a.day.substr(5, 2) + a.day.substr(8, 2) + "000000";
+  a.record = {{"id", a.id}};
+  db.add_document(indexer::make_document(a, analyzer));
+}
+
+/// The id of a document added by add_article().
+std::string id_of(const Xapian::Document& doc) {
+  return nlohmann::json::parse(doc.get_data()).at("id").get<std::string>();
+}
+
+const TestArticle kArticles[] = {
+    {"hopital",
+     "L’hôpital de Paris recrute",
+     "Les données de santé des patients sont protégées.",
+     {"À la une"},
+     "2021-12-23"},
+    {"vaccin",
+     "Vaccin contre la grippe",
+     "Le vaccin contre la grippe saisonnière est recommandé ; les données de vaccination sont "
+     "publiées.",
+     {"Santé"},
+     "2020-10-05"},
+    {"donnees",
+     "Santé des données",
+     "La santé des données numériques inquiète les hôpitaux.",
+     {"Numérique"},
+     "2019-03-01"},
+    {"coeur",
+     "Un cœur artificiel",
+     "Les chirurgiens ont greffé un cœur artificiel.",
+     {"Innovation", "À la une"},
+     "2021-01-01"},
+    {"evenement",
+     "Événement à Lyon",
+     "Un grand événement sur la e-santé se tient près de l’hôpital.",
+     {"Agenda"},
+     "2021-06-30"},
+    {"evenements",
+     "Les événements du mois",
+     "Les événements du mois à Lyon.",
+     {"Agenda"},
+     "2022-01-15"},
+};
+
+class QueryMatch : public ::testing::Test {
+ protected:
+  QueryMatch() : db_(std::string(), Xapian::DB_BACKEND_INMEMORY), parser_(db_) {
+    for (const TestArticle& article : kArticles) add_article(db_, article);
+  }
+
+  /// The ids matching @p text, sorted, comma-separated.
+  std::string ids(const std::string& text) {
+    std::set<std::string> found;
+    for (const std::string& id : ranked(text)) found.insert(id);
+    return join(found);
+  }
+
+  /// The ids matching @p text, best first.
+  std::vector<std::string> ranked(const std::string& text) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(parser_.parse(text).query);
+    const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
+    std::vector<std::string> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
+    return out;
+  }
+
+  Xapian::WritableDatabase db_;
+  QueryParser parser_;
+};
+
+TEST_F(QueryMatch, EachOperatorChangesTheMatches) {
+  const std::pair<const char*, const char*> cases[] = {
+      // Accents, case, ligatures, elisions, inflections.
+      {"hopital", "donnees,evenement,hopital"},  // hôpitaux by its stem
+      {"l'HÔPITAL", "donnees,evenement,hopital"},
+      {"coeur", "coeur"},
+      {"CŒUR", "coeur"},
+      {"evenements", "evenement,evenements"},
+      {"vaccins", "vaccin"},
+      {"les cœur", "coeur"},  // "les" dropped beside another word
+      {"le", "vaccin"},       // but searched alone
+      // Plain words: any of them.
+      {"vaccin cœur", "coeur,vaccin"},
+      {"vaccin OR cœur", "coeur,vaccin"},
+      {"vaccin OU coeur", "coeur,vaccin"},
+      {"données AND vaccin", "vaccin"},
+      {"données ET santé", "donnees,hopital"},
+      {"données SAUF vaccin", "donnees,hopital"},
+      {"données NOT vaccin", "donnees,hopital"},
+      {"données AND NOT vaccin", "donnees,hopital"},
+      {"NOT données", "coeur,evenement,evenements"},
+      {"-données", "coeur,evenement,evenements"},
+      {"+données santé", "donnees,hopital,vaccin"},
+      {"santé -données", "evenement"},
+      {"(vaccin OR cœur) ET categorie:\"à la une\"", "coeur"},
+      // Phrases.
+      {"\"données de santé\"", "hopital"},
+      {"\"santé des données\"", "donnees"},
+      {"\"grippe saisonnière\"", "vaccin"},
+      {"\"saisonnière grippe\"", ""},
+      {"e-santé", "evenement"},
+      // Fields.
+      {"titre:hôpital", "hopital"},
+      {"titre:santé", "donnees"},
+      {"titre:\"santé des données\"", "donnees"},
+      {"titre:(vaccin OR cœur)", "coeur,vaccin"},
+      {"categorie:\"à la une\"", "coeur,hopital"},
+      {"categorie:\"A LA UNE\"", "coeur,hopital"},
+      {"category:sante", "vaccin"},
+      {"catégorie:Numérique données", "donnees"},
+      {"categorie:agen*", "evenement,evenements"},
+      {"données -categorie:santé", "donnees,hopital"},
+      // Dates, inclusive.
+      {"date:2021", "coeur,evenement,hopital"},
+      {"date:2021-01-01..2021-06-30", "coeur,evenement"},
+      {"date:..2020-10-05", "donnees,vaccin"},
+      {"date:2021-12-23..", "evenements,hopital"},
+      {"date:2021-06", "evenement"},
+      {"lyon date:2022", "evenements"},
+      // Prefixes over accented and unaccented forms.
+      {"hôp*", "donnees,evenement,hopital"},
+      {"hop*", "donnees,evenement,hopital"},
+      {"titre:hôp*", "hopital"},
+      {"e-san*", "evenement"},
+      {"hôp* -lyon", "donnees,hopital"},
+      // NEAR: vaccin and grippe are 3 positions apart.
+      {"vaccin NEAR grippe", "vaccin"},
+      {"vaccin NEAR/3 grippe", "vaccin"},
+      {"vaccin NEAR/2 grippe", ""},
+      {"hôp* NEAR/5 santé", "evenement"},
+      {"hôp* NEAR/4 santé", ""},
+      // Everything, and broken syntax as plain words.
+      {"", "coeur,donnees,evenement,evenements,hopital,vaccin"},
+      {"données AND", "donnees,hopital,vaccin"},
+      {"(cœur", "coeur"},
+  };
+  for (const auto& [query, expected] : cases) {
+    SCOPED_TRACE(query);
+    EXPECT_EQ(ids(query), expected);
+  }
+}
+
+TEST_F(QueryMatch, ExactWordsRankAboveInflections) {
+  EXPECT_EQ(ranked("evenement").front(), "evenement");
+  EXPECT_EQ(ranked("evenements").front(), "evenements");
+  EXPECT_EQ(ranked("hopital").back(), "donnees");  // only "hôpitaux"
+}
+
+// ---- Robustness ------------------------------------------------------------------
+
+TEST_F(QueryMatch, RandomSyntaxNeverThrows) {
+  const std::vector<std::string> pieces = {
+      "(",       ")",      "\"",         "«",     "»",       "“",     "”",
+      "-",       "+",      "*",          ":",     "..",      " ",     " ",
+      " ",       "titre:", "categorie:", "date:", "AND",     "OR",    "NOT",
+      "ET",      "OU",     "SAUF",       "NEAR",  "NEAR/2",  "santé", "l’hôpital",
+      "e-santé", "hôp",    "le",         "2021",  "2021-06", "\xff",  std::string(1, '\0'),
+      "\xC3",    "vaccin", "à la une",   "/",     "'",       "NEAR/"};
+  std::mt19937 random(20240611);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    const int n = static_cast<int>(random() % 12);
+    for (int j = 0; j < n; ++j) text += pieces[random() % pieces.size()];
+    SCOPED_TRACE(testing::PrintToString(text));
+    ParsedQuery parsed;
+    ASSERT_NO_THROW(parsed = parser_.parse(text));
+    ASSERT_FALSE(parsed.query.empty());
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(parsed.query);
+    ASSERT_NO_THROW(enquire.get_mset(0, 10));  // Xapian accepts it at search time too
+  }
+}
+
+TEST_F(QueryMatch, HugeAndHostileInputs) {
+  const std::string nested = std::string(10000, '(') + "cœur" + std::string(10000, ')');
+  const ParsedQuery deep = parser_.parse(nested);
+  EXPECT_TRUE(deep.fallback);
+  EXPECT_EQ(describe(deep.query), expand("{coeur}"));
+
+  const std::string fields = [] {
+    std::string s;
+    for (int i = 0; i < 5000; ++i) s += "titre:";
+    return s + "cœur";
+  }();
+  EXPECT_TRUE(parser_.parse(fields).fallback);
+
+  std::string many;  // 100 KB of distinct words: the terms are capped
+  for (int i = 0; many.size() < 100000; ++i) many += "mot" + std::to_string(i) + " ";
+  const Xapian::Query capped = parser_.parse(many).query;
+  const auto terms = std::distance(capped.get_unique_terms_begin(), capped.get_unique_terms_end());
+  EXPECT_GT(terms, 100);
+  EXPECT_LE(terms, static_cast<long>(kMaxQueryTerms));
+
+  std::string ops;  // a long chain of operators is parsed into a flat query
+  for (int i = 0; i < 1200; ++i) ops += "cœur NOT vaccin OR ";
+  ops += "cœur";
+  EXPECT_FALSE(parser_.parse(ops).fallback);
+  for (int i = 0; i < 20000; ++i) ops += "cœur NOT vaccin OR ";
+  EXPECT_TRUE(parser_.parse(ops).fallback);  // too many tokens: plain words
+
+  for (const std::string& text :
+       {std::string("c\0ur", 4), std::string("\xff\xfe titre:\xc3 \"\xe2\x80"),
+        std::string(100000, '"'), std::string(100000, '*'), std::string(50000, '-'),
+        std::string("date:") + std::string(1000, '9')}) {
+    ParsedQuery parsed;
+    ASSERT_NO_THROW(parsed = parser_.parse(text));
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(parsed.query);
+    ASSERT_NO_THROW(enquire.get_mset(0, 10));
+  }
+}
+
+}  // namespace
+}  // namespace frsearch::search

@@ -1,0 +1,380 @@
+#include "searchd/query_parts.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <utility>
+
+#include "indexer/indexer.h"
+#include "indexer/schema.h"
+
+namespace frsearch::search {
+namespace {
+
+using Q = Xapian::Query;
+
+/// The term prefixes of a field: exact folded word, and stem.
+struct Prefixes {
+  std::string word;
+  std::string stem;
+};
+
+Prefixes prefixes_of(Field field) {
+  if (field == Field::kTitle) return {schema::kTitle, schema::kTitleStem};
+  return {"", schema::kStem};
+}
+
+std::size_t utf8_chars(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+Q combine(Q::op op, const std::vector<Q>& queries) {
+  if (queries.size() == 1) return queries.front();
+  return Q(op, queries.begin(), queries.end());
+}
+
+void merge(MatchTerms& into, const MatchTerms& from) {
+  into.words.insert(from.words.begin(), from.words.end());
+  into.stems.insert(from.stems.begin(), from.stems.end());
+  into.prefixes.insert(from.prefixes.begin(), from.prefixes.end());
+}
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int to_int(std::string_view digits) {
+  int n = 0;
+  for (const char c : digits) n = n * 10 + (c - '0');
+  return n;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+/// "YYYY", "YYYY-MM" or "YYYY-MM-DD" as the first (or, with @p upper, the
+/// last) day it covers, "YYYYMMDD"; nullopt when it is not such a date.
+std::optional<std::string> date_bound(std::string_view text, bool upper) {
+  if (text.size() != 4 && text.size() != 7 && text.size() != 10) return std::nullopt;
+  const std::string_view year = text.substr(0, 4);
+  if (!all_digits(year)) return std::nullopt;
+  const int y = to_int(year);
+  int m = upper ? 12 : 1;
+  if (text.size() >= 7) {
+    if (text[4] != '-' || !all_digits(text.substr(5, 2))) return std::nullopt;
+    m = to_int(text.substr(5, 2));
+    if (m < 1 || m > 12) return std::nullopt;
+  }
+  int d = upper ? days_in_month(y, m) : 1;
+  if (text.size() == 10) {
+    if (text[7] != '-' || !all_digits(text.substr(8, 2))) return std::nullopt;
+    d = to_int(text.substr(8, 2));
+    if (d < 1 || d > days_in_month(y, m)) return std::nullopt;
+  }
+  char out[9];
+  std::snprintf(out, sizeof out, "%04d%02d%02d", y, m, d);
+  return std::string(out, 8);
+}
+
+}  // namespace
+
+Xapian::Query materialize(const Part& part) {
+  if (part.empty()) return part.query;
+  if (part.negated) return Q(Q::OP_AND_NOT, Q::MatchAll, part.query);
+  if (part.filter) return Q(Q::OP_SCALE_WEIGHT, part.query, 0.0);
+  return part.query;
+}
+
+Part negate(const Part& part) {
+  Part out;
+  if (part.empty()) return out;
+  out.query = materialize(part);
+  out.negated = true;
+  return out;
+}
+
+Part except(Part left, const Part& right) {
+  if (right.empty()) return left;
+  if (left.empty()) return negate(right);
+  const Q excluded = materialize(right);
+  Part out;
+  if (left.negated) {
+    out.query = Q(Q::OP_OR, left.query, excluded);
+    out.negated = true;
+    return out;
+  }
+  out.query = Q(Q::OP_AND_NOT, left.query, excluded);
+  out.filter = left.filter;
+  out.highlight = std::move(left.highlight);
+  return out;
+}
+
+Part any_of(std::vector<Part> parts) {
+  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Part& p) { return p.empty(); }),
+              parts.end());
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return std::move(parts.front());
+  const bool filters =
+      std::all_of(parts.begin(), parts.end(), [](const Part& p) { return p.filter && !p.negated; });
+  Part out;
+  std::vector<Q> queries;
+  for (const Part& p : parts) {
+    queries.push_back(filters ? p.query : materialize(p));
+    merge(out.highlight, p.highlight);
+  }
+  out.query = combine(Q::OP_OR, queries);
+  out.filter = filters;
+  return out;
+}
+
+void Conjunction::add(Part part, Mode mode) {
+  if (part.empty()) return;
+  if (mode == Mode::kExcluded) {
+    excluded_.push_back(materialize(part));
+    return;
+  }
+  if (part.negated) {  // "a (NOT b)" and "a AND NOT b" exclude b
+    excluded_.push_back(part.query);
+    return;
+  }
+  merge(highlight_, part.highlight);
+  if (part.filter) {
+    filters_.push_back(part.query);
+  } else if (mode == Mode::kRequired) {
+    required_.push_back(part.query);
+  } else {
+    optional_.push_back(part.query);
+  }
+}
+
+Part Conjunction::build() const {
+  Part out;
+  Q positive;
+  if (!required_.empty()) positive = combine(Q::OP_AND, required_);
+  if (!optional_.empty()) {
+    const Q optional = combine(Q::OP_OR, optional_);
+    positive = positive.empty() ? optional : Q(Q::OP_AND_MAYBE, positive, optional);
+  }
+  if (!filters_.empty()) {
+    const Q filter = combine(Q::OP_AND, filters_);
+    if (positive.empty()) {
+      positive = filter;
+      out.filter = true;
+    } else {
+      positive = Q(Q::OP_FILTER, positive, filter);
+    }
+  }
+  if (!excluded_.empty()) {
+    const Q excluded = combine(Q::OP_OR, excluded_);
+    if (positive.empty()) {
+      out.query = excluded;
+      out.negated = true;
+      out.filter = false;
+      return out;
+    }
+    positive = Q(Q::OP_AND_NOT, positive, excluded);
+  }
+  out.query = positive;
+  out.highlight = highlight_;
+  return out;
+}
+
+std::vector<std::string> PartBuilder::fold_words(std::string_view raw) const {
+  std::vector<std::string> words;
+  for (analysis::Token& token : folding_.analyze(raw)) {
+    if (!token.text.empty()) words.push_back(std::move(token.text));
+  }
+  return words;
+}
+
+bool PartBuilder::take_terms(std::size_t n) {
+  if (terms_ + n > kMaxQueryTerms) {
+    terms_ = kMaxQueryTerms;  // once full, stay full: later words are all ignored
+    return false;
+  }
+  terms_ += n;
+  return true;
+}
+
+Part PartBuilder::word(std::string_view raw, Field field) {
+  if (full()) return {};  // not even worth analyzing
+  bool prefix = false;
+  while (!raw.empty() && raw.back() == '*') {
+    raw.remove_suffix(1);
+    prefix = true;
+  }
+  std::vector<std::string> words = fold_words(raw);
+  if (prefix && !words.empty() && utf8_chars(words.back()) < kMinPrefixChars) {
+    words.pop_back();  // "a*", lone "*": too short to expand, ignored
+    prefix = false;
+  }
+  if (words.empty()) return {};
+  const Prefixes prefixes = prefixes_of(field);
+  Part part;
+  if (words.size() == 1 && prefix) {
+    if (!take_terms(1)) return {};
+    part.query = Q(Q::OP_WILDCARD, prefixes.word + words[0], kWildcardExpansion,
+                   Q::WILDCARD_LIMIT_MOST_FREQUENT);
+    part.highlight.prefixes.insert(words[0]);
+    part.leaves.push_back({prefixes.word + words[0], true});
+    return part;
+  }
+  if (words.size() == 1) {
+    if (!take_terms(2)) return {};
+    const std::string& w = words[0];
+    part.stop = analysis::is_stop_word(w);
+    // The index gives stop words no stem (documents keep them for phrases only).
+    const std::string stem = part.stop ? std::string() : analysis::stem(w);
+    const Q exact(prefixes.word + w);
+    part.query = stem.empty() ? exact
+                              : Q(Q::OP_OR, exact,
+                                  Q(Q::OP_SCALE_WEIGHT, Q(prefixes.stem + stem), kStemWeight));
+    part.highlight.words.insert(w);
+    if (!stem.empty()) part.highlight.stems.insert(stem);
+    part.leaves.push_back({prefixes.word + w});
+    return part;
+  }
+  // Several words in one ("e-santé", "aujourd'hui-même"): they must follow each other.
+  if (!take_terms(words.size())) return {};
+  std::vector<Leaf> leaves;
+  for (const std::string& w : words) leaves.push_back({prefixes.word + w});
+  leaves.back().wildcard = prefix;
+  MatchTerms highlight;
+  const bool all_stop = std::all_of(words.begin(), words.end() - (prefix ? 1 : 0),
+                                    [](const std::string& w) { return analysis::is_stop_word(w); });
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (prefix && i + 1 == words.size()) {
+      highlight.prefixes.insert(words[i]);
+    } else if (all_stop || !analysis::is_stop_word(words[i])) {
+      highlight.words.insert(words[i]);
+    }
+  }
+  return positional(std::move(leaves), std::move(highlight));
+}
+
+Part PartBuilder::phrase(std::string_view raw, Field field) {
+  if (full()) return {};
+  const std::vector<std::string> words = fold_words(raw);
+  if (words.size() <= 1) {
+    // A phrase of one word is that word ('*' inside quotes is not a prefix).
+    return words.empty() ? Part{} : word(words[0], field);
+  }
+  if (!take_terms(words.size())) return {};
+  const Prefixes prefixes = prefixes_of(field);
+  std::vector<Leaf> leaves;
+  MatchTerms highlight;
+  const bool all_stop = std::all_of(words.begin(), words.end(),
+                                    [](const std::string& w) { return analysis::is_stop_word(w); });
+  for (const std::string& w : words) {
+    leaves.push_back({prefixes.word + w});
+    if (all_stop || !analysis::is_stop_word(w)) highlight.words.insert(w);
+  }
+  return positional(std::move(leaves), std::move(highlight));
+}
+
+Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
+  std::vector<Q> subqueries;
+  for (const Leaf& leaf : leaves) subqueries.push_back(leaf_query(leaf));
+  Part part;
+  part.query = Q(Q::OP_PHRASE, subqueries.begin(), subqueries.end(),
+                 static_cast<Xapian::termcount>(subqueries.size()));
+  part.highlight = std::move(highlight);
+  part.leaves = std::move(leaves);
+  return part;
+}
+
+Xapian::Query PartBuilder::leaf_query(const Leaf& leaf) const {
+  if (!leaf.wildcard) return Q(leaf.term);
+  // Xapian 1.4 cannot put OP_WILDCARD under OP_PHRASE/OP_NEAR, but it can put
+  // an OR of terms: expand the prefix here, keeping the most frequent words.
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  for (auto it = db_.allterms_begin(leaf.term); it != db_.allterms_end(leaf.term); ++it) {
+    found.emplace_back(it.get_termfreq(), *it);
+  }
+  if (found.empty()) return Q(leaf.term);  // absent too: matches nothing, as it should
+  if (found.size() > kWildcardExpansion) {
+    std::partial_sort(found.begin(), found.begin() + kWildcardExpansion, found.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    found.resize(kWildcardExpansion);
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+  }
+  std::vector<Q> terms;
+  for (const auto& entry : found) terms.emplace_back(entry.second);
+  return combine(Q::OP_OR, terms);
+}
+
+Part PartBuilder::category(std::string_view raw, bool allow_wildcard) {
+  bool prefix = false;
+  while (allow_wildcard && !raw.empty() && raw.back() == '*') {
+    raw.remove_suffix(1);
+    prefix = true;
+  }
+  // Folded exactly as the indexer folds labels, so any case or accents match.
+  const std::string label = indexer::fold_label(raw);
+  if (label.empty() || (prefix && utf8_chars(label) < kMinPrefixChars)) return {};
+  if (!take_terms(1)) return {};
+  Part part;
+  const std::string term = indexer::category_term(raw);
+  part.query = prefix ? Q(Q::OP_WILDCARD, term, kWildcardExpansion, Q::WILDCARD_LIMIT_MOST_FREQUENT)
+                      : Q(term);
+  part.filter = true;
+  return part;
+}
+
+std::optional<Part> PartBuilder::date(std::string_view raw) {
+  std::optional<std::string> from, to;
+  const auto dots = raw.find("..");
+  if (dots == std::string_view::npos) {
+    from = date_bound(raw, false);
+    to = date_bound(raw, true);
+    if (!from || !to) return std::nullopt;
+  } else {
+    const std::string_view lo = raw.substr(0, dots), hi = raw.substr(dots + 2);
+    if (!lo.empty() && !(from = date_bound(lo, false))) return std::nullopt;
+    if (!hi.empty() && !(to = date_bound(hi, true))) return std::nullopt;
+  }
+  Part part;
+  if (!from && !to) return part;  // "date:..": no restriction
+  if (!take_terms(1)) return part;
+  if (from && to) {
+    part.query = Q(Q::OP_VALUE_RANGE, schema::kSlotDay, *from, *to);
+  } else if (from) {
+    part.query = Q(Q::OP_VALUE_GE, schema::kSlotDay, *from);
+  } else {
+    part.query = Q(Q::OP_VALUE_LE, schema::kSlotDay, *to);
+  }
+  part.filter = true;
+  return part;
+}
+
+Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
+  parts.erase(std::remove_if(parts.begin(), parts.end(), [](const Part& p) { return p.empty(); }),
+              parts.end());
+  if (parts.empty()) return {};
+  if (parts.size() == 1) return std::move(parts.front());
+  const bool positional =
+      std::all_of(parts.begin(), parts.end(), [](const Part& p) { return !p.leaves.empty(); });
+  if (!positional) {  // "a NEAR (b OR c)", "a NEAR categorie:x": every one required
+    Conjunction all;
+    for (Part& p : parts) all.add(std::move(p), Conjunction::Mode::kRequired);
+    return all.build();
+  }
+  Part out;
+  std::vector<Q> subqueries;
+  for (const Part& p : parts) {
+    for (const Leaf& leaf : p.leaves) subqueries.push_back(leaf_query(leaf));
+    merge(out.highlight, p.highlight);
+  }
+  // Like Xapian's NEAR/n: every word within n positions of the others.
+  const auto span = static_cast<Xapian::termcount>(std::max(window, 1u) + subqueries.size() - 1);
+  out.query = Q(Q::OP_NEAR, subqueries.begin(), subqueries.end(), span);
+  return out;
+}
+
+}  // namespace frsearch::search

@@ -1,0 +1,118 @@
+/** @file
+ * @brief The building blocks of a parsed query: atoms made into Xapian
+ * sub-queries, and the ways the parser combines them.
+ *
+ * The parser (query.cc) only decides the structure; everything that knows the
+ * index schema lives here: which prefixes a word gets, how a word is weighed
+ * against its stem, how phrases, prefixes, categories and dates become
+ * queries, and how required, optional, excluded and filter parts combine
+ * (like Xapian's default: +a b c -d = a AND_MAYBE (b OR c) AND_NOT d).
+ */
+#ifndef FRSEARCH_SEARCHD_QUERY_PARTS_H
+#define FRSEARCH_SEARCHD_QUERY_PARTS_H
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analyzers/analyzer.h"
+#include "searchd/query.h"
+#include "searchd/query_lexer.h"
+
+namespace frsearch::search {
+
+/// Weight of a stem match relative to an exact (folded) match: inflections
+/// still match ("evenements" finds "Événement") but rank below the exact word.
+inline constexpr double kStemWeight = 0.5;
+/// word* expands to at most this many words, the most frequent ones.
+inline constexpr Xapian::termcount kWildcardExpansion = 100;
+/// word* needs at least this many characters (folded) before the '*'.
+inline constexpr std::size_t kMinPrefixChars = 2;
+/// At most this many terms per query; later words are ignored.
+inline constexpr std::size_t kMaxQueryTerms = 1000;
+
+/// One positional term of a phrase or NEAR: a term, or a prefix to expand.
+struct Leaf {
+  std::string term;
+  bool wildcard = false;
+};
+
+/// A parsed piece of a query.
+struct Part {
+  Xapian::Query query;  ///< empty: nothing searchable (punctuation, truncated)
+  MatchTerms highlight;
+  bool filter = false;       ///< a boolean restriction that adds no weight (category, date)
+  bool negated = false;      ///< means "every document except @c query" (NOT x, -x alone)
+  bool stop = false;         ///< a lone stop word, dropped beside other words
+  std::vector<Leaf> leaves;  ///< non-empty: a word or phrase NEAR can use
+
+  bool empty() const { return query.empty(); }
+};
+
+/// @p part as a stand-alone query: negations against every document, filters with no weight.
+Xapian::Query materialize(const Part& part);
+
+/// Every document except those of @p part.
+Part negate(const Part& part);
+
+/// @p left AND_NOT @p right (@p left NOT @p right).
+Part except(Part left, const Part& right);
+
+/// The disjunction of @p parts (OR).
+Part any_of(std::vector<Part> parts);
+
+/// Required, optional, excluded and filter parts combined the way Xapian's
+/// default operator does; also AND (every part required).
+class Conjunction {
+ public:
+  enum class Mode { kOptional, kRequired, kExcluded };
+  void add(Part part, Mode mode);
+  Part build() const;
+
+ private:
+  std::vector<Xapian::Query> required_, optional_, excluded_, filters_;
+  MatchTerms highlight_;
+};
+
+/// Turns words, phrases and field values into Parts. Counts the terms it
+/// makes and returns empty Parts beyond kMaxQueryTerms. Uses @p db only to
+/// expand word* inside phrases and NEAR (which Xapian cannot do itself).
+class PartBuilder {
+ public:
+  PartBuilder(const analysis::Analyzer& folding, const Xapian::Database& db)
+      : folding_(folding), db_(db) {}
+
+  /// A word as typed, maybe ending in '*'. One token: the word or its stem;
+  /// several ("e-santé"): a phrase of them; in the title with @p field kTitle.
+  Part word(std::string_view raw, Field field);
+  /// The text between quotes: a phrase of its words (stop words kept).
+  Part phrase(std::string_view raw, Field field);
+  /// category:value, a boolean filter on the folded label; "val*" for a prefix.
+  Part category(std::string_view raw, bool allow_wildcard);
+  /// date:FROM..TO (YYYY, YYYY-MM or YYYY-MM-DD, either side may be empty),
+  /// date:YYYY[-MM[-DD]]; nullopt when the value is not a date.
+  std::optional<Part> date(std::string_view raw);
+  /// @p parts within @p window positions of each other; degrades to AND when
+  /// one of them is not a word or phrase.
+  Part near(std::vector<Part> parts, unsigned window);
+  /// True once kMaxQueryTerms terms were made: every later word is ignored.
+  bool full() const { return terms_ >= kMaxQueryTerms; }
+
+ private:
+  std::vector<std::string> fold_words(std::string_view raw) const;
+  Part positional(std::vector<Leaf> leaves, MatchTerms highlight);
+  Xapian::Query leaf_query(const Leaf& leaf) const;
+  bool take_terms(std::size_t n);
+
+  const analysis::Analyzer& folding_;
+  const Xapian::Database& db_;
+  std::size_t terms_ = 0;
+};
+
+}  // namespace frsearch::search
+
+#endif  // FRSEARCH_SEARCHD_QUERY_PARTS_H
