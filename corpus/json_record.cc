@@ -13,9 +13,13 @@ using nlohmann::json;
 /// is one line), cut short: the "last read" part can quote a whole body.
 std::string parse_error_reason(const json::parse_error& e) {
   std::string_view what = e.what();
-  if (const auto tag = what.find("] "); tag != std::string_view::npos) what.remove_prefix(tag + 2);
+  if (const auto tag = what.find("] "); tag != std::string_view::npos) {
+    what.remove_prefix(tag + 2);
+  }
   constexpr std::string_view kLine = "parse error at line 1, ";
-  if (what.substr(0, kLine.size()) == kLine) what.remove_prefix(kLine.size());
+  if (what.substr(0, kLine.size()) == kLine) {
+    what.remove_prefix(kLine.size());
+  }
   return "invalid JSON: " + text::excerpt(what, 160);
 }
 
@@ -31,17 +35,24 @@ const json* find(const json& record, const char* field) {
 /// A required string field that must hold something other than white space.
 std::string required_text(const json& record, const char* field) {
   const json* value = find(record, field);
-  if (value == nullptr) reject(std::string("missing field '") + field + "'");
-  if (!value->is_string() || text::is_blank(value->get_ref<const std::string&>()))
+  if (value == nullptr) {
+    reject(std::string("missing field '") + field + "'");
+  }
+  if (!value->is_string() || text::is_blank(value->get_ref<const std::string&>())) {
     reject(std::string("field '") + field + "' must be a non-empty string");
+  }
   return value->get<std::string>();
 }
 
 /// An optional string field; null is the same as absent.
 std::string optional_string(const json& record, const char* field) {
   const json* value = find(record, field);
-  if (value == nullptr || value->is_null()) return {};
-  if (!value->is_string()) reject(std::string("field '") + field + "' must be a string");
+  if (value == nullptr || value->is_null()) {
+    return {};
+  }
+  if (!value->is_string()) {
+    reject(std::string("field '") + field + "' must be a string");
+  }
   return value->get<std::string>();
 }
 
@@ -49,14 +60,19 @@ std::string optional_string(const json& record, const char* field) {
 std::vector<std::string> categories(const json& record) {
   const json* value = find(record, "categories");
   std::vector<std::string> labels;
-  if (value == nullptr || value->is_null()) return labels;
+  if (value == nullptr || value->is_null()) {
+    return labels;
+  }
   const bool ok = value->is_array() && std::all_of(value->begin(), value->end(),
                                                    [](const json& v) { return v.is_string(); });
-  if (!ok) reject("field 'categories' must be an array of strings");
+  if (!ok) {
+    reject("field 'categories' must be an array of strings");
+  }
   for (const json& v : *value) {
     const std::string_view label = text::trim(v.get_ref<const std::string&>());
-    if (!label.empty() && std::find(labels.begin(), labels.end(), label) == labels.end())
+    if (!label.empty() && std::find(labels.begin(), labels.end(), label) == labels.end()) {
       labels.emplace_back(label);
+    }
   }
   return labels;
 }
@@ -64,8 +80,9 @@ std::vector<std::string> categories(const json& record) {
 }  // namespace
 
 Article parse_json_record(std::string_view line) {
-  if (const std::size_t bad = text::find_invalid_utf8(line); bad != std::string_view::npos)
+  if (const std::size_t bad = text::find_invalid_utf8(line); bad != std::string_view::npos) {
     reject("invalid UTF-8 (byte offset " + std::to_string(bad) + ")");
+  }
   Article article;
   try {
     article.record = json::parse(line.begin(), line.end());
@@ -73,22 +90,32 @@ Article parse_json_record(std::string_view line) {
     reject(parse_error_reason(e));
   }
   const json& record = article.record;
-  if (!record.is_object()) reject("not a JSON object");
+  if (!record.is_object()) {
+    reject("not a JSON object");
+  }
 
   article.id = required_text(record, "id");
   article.title = required_text(record, "title");
 
   const json* date = find(record, "date");
-  if (date == nullptr) reject("missing field 'date'");
-  if (!date->is_string()) reject("field 'date' must be a string");
+  if (date == nullptr) {
+    reject("missing field 'date'");
+  }
+  if (!date->is_string()) {
+    reject("field 'date' must be a string");
+  }
   article.date = date->get<std::string>();
   const Date parsed = parse_date(article.date);
   article.day = parsed.day_string();
   article.sort_key = parsed.sort_key;
 
   const json* body = find(record, "body");
-  if (body == nullptr) reject("missing field 'body'");
-  if (!body->is_string()) reject("field 'body' must be a string");
+  if (body == nullptr) {
+    reject("missing field 'body'");
+  }
+  if (!body->is_string()) {
+    reject("field 'body' must be a string");
+  }
   article.body = body->get<std::string>();
 
   article.categories = categories(record);

@@ -46,14 +46,20 @@ bool LineReader::refill() {
 
 LineReader::Status LineReader::next(std::string& line) {
   line.clear();
-  if (!file_ || (eof_ && pos_ == end_)) return Status::kEnd;
+  if (!file_ || (eof_ && pos_ == end_)) {
+    return Status::kEnd;
+  }
   ++line_number_;
   bool any = false;
   for (;;) {
     if (pos_ == end_) {
-      if (!refill()) return Status::kError;
+      if (!refill()) {
+        return Status::kError;
+      }
       if (eof_) {
-        if (any) return Status::kLine;  // a last line without '\n'
+        if (any) {
+          return Status::kLine;  // a last line without '\n'
+        }
         --line_number_;
         return Status::kEnd;
       }

@@ -23,14 +23,20 @@ constexpr std::size_t kMaxIdBytes = 80;
 /// The text's lines, without '\n', '\r' or a leading byte-order mark.
 std::vector<std::string_view> split_lines(std::string_view text) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  if (text.substr(0, kBom.size()) == kBom) text.remove_prefix(kBom.size());
+  if (text.substr(0, kBom.size()) == kBom) {
+    text.remove_prefix(kBom.size());
+  }
   std::vector<std::string_view> lines;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty() && line.back() == '\r') {
+      line.remove_suffix(1);
+    }
     lines.push_back(line);
-    if (nl == std::string_view::npos) break;
+    if (nl == std::string_view::npos) {
+      break;
+    }
     text.remove_prefix(nl + 1);
   }
   return lines;
@@ -39,9 +45,14 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 /// A line that is only a date "DD/MM/YYYY" (surrounding spaces allowed).
 bool is_date_line(std::string_view line) {
   line = text::trim(line);
-  if (line.size() != 10 || line[2] != '/' || line[5] != '/') return false;
-  for (std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9})
-    if (line[i] < '0' || line[i] > '9') return false;
+  if (line.size() != 10 || line[2] != '/' || line[5] != '/') {
+    return false;
+  }
+  for (std::size_t i : {0, 1, 3, 4, 6, 7, 8, 9}) {
+    if (line[i] < '0' || line[i] > '9') {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -51,7 +62,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 
 /// Index of the next line at or after @p i that is not blank, or lines.size().
 std::size_t next_filled(const std::vector<std::string_view>& lines, std::size_t i) {
-  while (i < lines.size() && text::is_blank(lines[i])) ++i;
+  while (i < lines.size() && text::is_blank(lines[i])) {
+    ++i;
+  }
   return i;
 }
 
@@ -59,11 +72,17 @@ std::size_t next_filled(const std::vector<std::string_view>& lines, std::size_t 
 /// title cut with "…" (or "..."). lines.size() when there is none.
 std::size_t footer_start(const std::vector<std::string_view>& lines, std::size_t from) {
   for (std::size_t i = from; i < lines.size(); ++i) {
-    if (!is_date_line(lines[i])) continue;
+    if (!is_date_line(lines[i])) {
+      continue;
+    }
     const std::size_t title = next_filled(lines, i + 1);
-    if (title == lines.size()) continue;
+    if (title == lines.size()) {
+      continue;
+    }
     const std::string_view t = text::trim(lines[title]);
-    if (ends_with(t, "…") || ends_with(t, "...")) return i;
+    if (ends_with(t, "…") || ends_with(t, "...")) {
+      return i;
+    }
   }
   return lines.size();
 }
@@ -71,7 +90,9 @@ std::size_t footer_start(const std::vector<std::string_view>& lines, std::size_t
 /// FNV-1a, for an id when the title has no Latin letter or digit to slug.
 std::uint32_t fnv1a(std::string_view s) {
   std::uint32_t h = 2166136261u;
-  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  for (const char c : s) {
+    h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
   return h;
 }
 
@@ -84,9 +105,13 @@ void drop_trailing_function_words(std::string& slug) {
       "par", "pour", "qu",  "que",  "s", "sa", "se",  "ses",   "son",  "sur",   "t",  "un",  "une"};
   for (;;) {
     const std::size_t dash = slug.rfind('-');
-    if (dash == std::string::npos) return;
+    if (dash == std::string::npos) {
+      return;
+    }
     const std::string_view last = std::string_view(slug).substr(dash + 1);
-    if (std::find(std::begin(kWords), std::end(kWords), last) == std::end(kWords)) return;
+    if (std::find(std::begin(kWords), std::end(kWords), last) == std::end(kWords)) {
+      return;
+    }
     slug.resize(dash);
   }
 }
@@ -94,7 +119,9 @@ void drop_trailing_function_words(std::string& slug) {
 std::string make_id(const std::string& day, std::string_view title) {
   const std::size_t max = kMaxIdBytes - day.size() - 1;
   std::string slug = text::slug(title, max);
-  if (slug.size() < text::slug(title, std::string::npos).size()) drop_trailing_function_words(slug);
+  if (slug.size() < text::slug(title, std::string::npos).size()) {
+    drop_trailing_function_words(slug);
+  }
   if (slug.empty()) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%08x", static_cast<unsigned>(fnv1a(title)));
@@ -113,17 +140,22 @@ Article parse_page_export(std::string_view text) {
   if (const std::size_t bad = text::find_invalid_utf8(text); bad != std::string_view::npos) {
     const std::size_t line_start = text.rfind('\n', bad) + 1;  // npos + 1 == 0
     std::size_t line = 0;
-    for (std::size_t i = 0; i < line_start; ++i) line += text[i] == '\n';
+    for (std::size_t i = 0; i < line_start; ++i) {
+      line += text[i] == '\n';
+    }
     reject("invalid UTF-8 (byte offset " + std::to_string(bad - line_start) + ")", line);
   }
   const std::vector<std::string_view> lines = split_lines(text);
 
   const std::size_t date_line = next_filled(lines, 0);
-  if (date_line == lines.size()) reject("empty page export", 0);
+  if (date_line == lines.size()) {
+    reject("empty page export", 0);
+  }
   const std::string_view written = text::trim(lines[date_line]);
-  if (!is_date_line(written))
+  if (!is_date_line(written)) {
     reject("expected a date line DD/MM/YYYY, found '" + text::excerpt(written, 40) + "'",
            date_line);
+  }
   const std::string iso = std::string(written.substr(6, 4)) + "-" +
                           std::string(written.substr(3, 2)) + "-" +
                           std::string(written.substr(0, 2));
@@ -135,7 +167,9 @@ Article parse_page_export(std::string_view text) {
   }
 
   const std::size_t title_line = next_filled(lines, date_line + 1);
-  if (title_line == lines.size()) reject("missing title after the date line", date_line);
+  if (title_line == lines.size()) {
+    reject("missing title after the date line", date_line);
+  }
 
   Article article;
   article.title = std::string(text::trim(lines[title_line]));
@@ -148,14 +182,22 @@ Article parse_page_export(std::string_view text) {
   for (; i < lines.size() && text::trim(lines[i]) != "Partager"; i = next_filled(lines, i + 1)) {
     const std::string_view label = text::trim(lines[i]);
     bool seen = false;
-    for (const auto& c : article.categories) seen = seen || c == label;
-    if (!seen) article.categories.emplace_back(label);
+    for (const auto& c : article.categories) {
+      seen = seen || c == label;
+    }
+    if (!seen) {
+      article.categories.emplace_back(label);
+    }
   }
-  if (i == lines.size()) reject("missing 'Partager' line after the labels", lines.size() - 1);
+  if (i == lines.size()) {
+    reject("missing 'Partager' line after the labels", lines.size() - 1);
+  }
 
   const std::size_t footer = footer_start(lines, i + 1);
   for (i = next_filled(lines, i + 1); i < footer; i = next_filled(lines, i + 1)) {
-    if (!article.body.empty()) article.body += "\n\n";
+    if (!article.body.empty()) {
+      article.body += "\n\n";
+    }
     article.body += text::trim(lines[i]);
   }
 

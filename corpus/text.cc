@@ -19,21 +19,33 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
   std::size_t len = 0;
   char32_t min = 0;
   if (b0 >= 0xC2 && b0 <= 0xDF) {
-    len = 2, min = 0x80, cp = b0 & 0x1F;
+    len = 2;
+    min = 0x80;
+    cp = b0 & 0x1F;
   } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    len = 3, min = 0x800, cp = b0 & 0x0F;
+    len = 3;
+    min = 0x800;
+    cp = b0 & 0x0F;
   } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    len = 4, min = 0x10000, cp = b0 & 0x07;
+    len = 4;
+    min = 0x10000;
+    cp = b0 & 0x07;
   } else {
     return 0;  // continuation byte, C0/C1 (overlong) or F5..FF
   }
-  if (s.size() - i < len) return 0;
+  if (s.size() - i < len) {
+    return 0;
+  }
   for (std::size_t k = 1; k < len; ++k) {
     const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
+    if ((b & 0xC0) != 0x80) {
+      return 0;
+    }
     cp = (cp << 6) | (b & 0x3F);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
   return len;
 }
 
@@ -89,7 +101,9 @@ const char* ascii_of(char32_t cp, char (&one)[2]) {
     return one;
   }
   for (const auto& t : kLatin) {
-    if (cp >= t.first && cp <= t.last) return t.ascii;
+    if (cp >= t.first && cp <= t.last) {
+      return t.ascii;
+    }
   }
   return nullptr;
 }
@@ -106,7 +120,9 @@ std::size_t find_invalid_utf8(std::string_view s) {
     }
     char32_t cp;
     const std::size_t len = decode(s, i, cp);
-    if (len == 0) return i;
+    if (len == 0) {
+      return i;
+    }
     i += len;
   }
   return std::string_view::npos;
@@ -115,15 +131,20 @@ std::size_t find_invalid_utf8(std::string_view s) {
 std::string_view trim(std::string_view s) {
   char32_t cp;
   std::size_t len;
-  while (!s.empty() && (len = decode(s, 0, cp)) != 0 && is_space(cp)) s.remove_prefix(len);
+  while (!s.empty() && (len = decode(s, 0, cp)) != 0 && is_space(cp)) {
+    s.remove_prefix(len);
+  }
   while (!s.empty()) {
     // Step back to the start of the last character.
     std::size_t start = s.size() - 1;
     while (start > 0 && s.size() - start < 4 &&
-           (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80)
+           (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
       --start;
+    }
     len = decode(s, start, cp);
-    if (len != s.size() - start || !is_space(cp)) break;
+    if (len != s.size() - start || !is_space(cp)) {
+      break;
+    }
     s.remove_suffix(len);
   }
   return s;
@@ -136,26 +157,38 @@ std::string slug(std::string_view s, std::size_t max_bytes) {
   for (std::size_t i = 0; i < s.size();) {
     char32_t cp;
     std::size_t len = decode(s, i, cp);
-    if (len == 0) len = 1, cp = 0xFFFD;
+    if (len == 0) {
+      len = 1;
+      cp = 0xFFFD;
+    }
     i += len;
     const char* ascii = ascii_of(cp, one);
     if (ascii == nullptr) {
       separate = !out.empty();
       continue;
     }
-    if (separate) out += '-', separate = false;
+    if (separate) {
+      out += '-';
+      separate = false;
+    }
     out += ascii;
   }
-  if (out.size() <= max_bytes) return out;
+  if (out.size() <= max_bytes) {
+    return out;
+  }
   const std::size_t cut = out.rfind('-', max_bytes);
   out.resize(cut == std::string::npos || cut == 0 ? max_bytes : cut);
   return out;
 }
 
 std::string excerpt(std::string_view s, std::size_t max_bytes) {
-  if (s.size() <= max_bytes) return std::string(s);
+  if (s.size() <= max_bytes) {
+    return std::string(s);
+  }
   std::size_t cut = max_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) {
+    --cut;
+  }
   return std::string(s.substr(0, cut)) + "…";
 }
 

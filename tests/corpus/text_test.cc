@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::size_t kValid = std::string_view::npos;
 
-TEST(Text, FindInvalidUtf8) {
+TEST(CorpusText, FindInvalidUtf8) {
   struct Case {
     std::string bytes;
     std::size_t offset;
@@ -38,7 +38,7 @@ TEST(Text, FindInvalidUtf8) {
   }
 }
 
-TEST(Text, Trim) {
+TEST(CorpusText, Trim) {
   struct Case {
     const char* in;
     const char* out;
@@ -67,7 +67,7 @@ TEST(Text, Trim) {
   EXPECT_FALSE(is_blank(" . "));
 }
 
-TEST(Text, Slug) {
+TEST(CorpusText, Slug) {
   struct Case {
     const char* in;
     std::size_t max;
@@ -93,7 +93,7 @@ TEST(Text, Slug) {
   }
 }
 
-TEST(Text, Excerpt) {
+TEST(CorpusText, Excerpt) {
   EXPECT_EQ(excerpt("court", 10), "court");
   EXPECT_EQ(excerpt("abcdefghij", 4), "abcd…");
   EXPECT_EQ(excerpt("ééé", 3), "é…");  // never cuts inside a character
