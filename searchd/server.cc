@@ -1,1 +1,442 @@
-// placeholder: replaced by the owning part
+#include "searchd/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include <httplib.h>
+
+#include "indexer/schema.h"
+
+namespace frsearch::search {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kUsage =
+    "usage: searchd --index DIR_OR_tcp://HOST:PORT [--index ...] [--host 127.0.0.1] "
+    "[--port 8080] [--threads N]\n";
+
+constexpr const char* kRemoteScheme = "tcp://";
+
+/// Remote shard timeouts (milliseconds): per request, and to connect.
+constexpr unsigned kRemoteTimeoutMs = 10000;
+constexpr unsigned kRemoteConnectTimeoutMs = 3000;
+
+/// HTTP limits (cpp-httplib's defaults are kept for the request line, 8 KiB,
+/// and the header fields, 8 KiB each).
+constexpr time_t kReadTimeoutSeconds = 5;
+constexpr time_t kWriteTimeoutSeconds = 5;
+constexpr time_t kKeepAliveSeconds = 2;
+constexpr std::size_t kKeepAliveRequests = 100;
+
+bool is_remote(const std::string& spec) {
+  return spec.rfind(kRemoteScheme, 0) == 0;
+}
+
+unsigned parse_count(const std::string& flag, const std::string& text, unsigned max) {
+  if (text.empty() || text.size() > 6 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    throw std::invalid_argument(flag + " needs a number, not '" + text + "'");
+  }
+  const unsigned long value = std::stoul(text);
+  if (value > max) throw std::invalid_argument(flag + " is at most " + std::to_string(max));
+  return static_cast<unsigned>(value);
+}
+
+/// "tcp://HOST:PORT" or "tcp://[V6]:PORT" → host and port.
+std::pair<std::string, unsigned> parse_remote(const std::string& spec) {
+  const std::string rest = spec.substr(std::string(kRemoteScheme).size());
+  const std::size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw std::invalid_argument("--index " + spec + ": expected tcp://HOST:PORT");
+  }
+  std::string host = rest.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  const unsigned port = parse_count("--index " + spec + " port", rest.substr(colon + 1), 65535);
+  if (port == 0) throw std::invalid_argument("--index " + spec + ": port 0");
+  return {host, port};
+}
+
+std::string stat_identity(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "-";
+  return std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) + '.' +
+         std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
+}
+
+/// Codes of the errors cpp-httplib answers by itself, before any route runs.
+std::pair<const char*, const char*> transport_error(int status) {
+  switch (status) {
+    case 400:
+      return {"bad_request", "the request cannot be parsed"};
+    case 404:
+      return {"not_found", "no such path"};
+    case 413:
+      return {"payload_too_large", "the body is larger than 1 MiB"};
+    case 414:
+      return {"uri_too_long", "the request line is too long"};
+    case 416:
+      return {"range_not_satisfiable", "the range cannot be served"};
+    default:
+      return {"http_error", "the request cannot be answered"};
+  }
+}
+
+}  // namespace
+
+// ---- Options ------------------------------------------------------------------
+
+ServerOptions parse_options(const std::vector<std::string>& args) {
+  ServerOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i], value;
+    const std::size_t eq = flag.find('=');
+    if (flag.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag.resize(eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw std::invalid_argument(flag.rfind("--", 0) == 0 ? flag + " needs a value"
+                                                           : "unexpected argument " + flag);
+    }
+    if (flag == "--index") {
+      if (value.empty()) throw std::invalid_argument("--index needs a folder or tcp://HOST:PORT");
+      if (is_remote(value)) parse_remote(value);  // validates
+      options.indexes.push_back(value);
+    } else if (flag == "--host") {
+      if (value.empty()) throw std::invalid_argument("--host needs an address");
+      options.host = value;
+    } else if (flag == "--port") {
+      options.port = static_cast<int>(parse_count("--port", value, 65535));
+    } else if (flag == "--threads") {
+      options.threads = parse_count("--threads", value, 1024);
+      if (options.threads == 0) throw std::invalid_argument("--threads must be at least 1");
+    } else {
+      throw std::invalid_argument("unknown option " + flag);
+    }
+  }
+  if (options.indexes.empty()) throw std::invalid_argument("--index is required");
+  return options;
+}
+
+// ---- IndexSet -----------------------------------------------------------------
+
+IndexSet::IndexSet(std::vector<std::string> specs) : specs_(std::move(specs)) {}
+
+Xapian::Database IndexSet::open() const {
+  Xapian::Database db;
+  for (const auto& spec : specs_) {
+    if (is_remote(spec)) {
+      const auto [host, port] = parse_remote(spec);
+      db.add_database(Xapian::Remote::open(host, port, kRemoteTimeoutMs, kRemoteConnectTimeoutMs));
+    } else {
+      db.add_database(Xapian::Database(spec));
+    }
+  }
+  return db;
+}
+
+std::string IndexSet::stamp() const {
+  std::string stamp;
+  for (const auto& spec : specs_) {
+    if (!is_remote(spec)) stamp += stat_identity(spec + "/" + schema::kStubFile);
+    stamp += ';';
+  }
+  return stamp;
+}
+
+// ---- SearcherPool ---------------------------------------------------------------
+
+/// One index handle and the Searcher over it; used by one request at a time.
+struct SearcherPool::Slot {
+  Slot(Xapian::Database database, std::string opened_stamp)
+      : db(database),
+        searcher(std::move(database)),
+        stamp(std::move(opened_stamp)),
+        checked(Clock::now()),
+        reopened(checked) {}
+
+  /// What identifies the index content this handle sees.
+  std::string version() const { return stamp + db.get_metadata(schema::kMetaLastUpdate); }
+
+  Xapian::Database db;  ///< shares its internals with the Searcher's copy
+  Searcher searcher;
+  std::string stamp;  ///< IndexSet::stamp() when opened
+  Clock::time_point checked, reopened;
+};
+
+SearcherPool::SearcherPool(IndexSet index, Metrics* metrics, Intervals intervals)
+    : index_(std::move(index)), metrics_(metrics), intervals_(intervals) {}
+
+SearcherPool::SearcherPool(IndexSet index, Metrics* metrics)
+    : SearcherPool(std::move(index), metrics, Intervals{}) {}
+
+SearcherPool::~SearcherPool() = default;
+
+std::unique_ptr<SearcherPool::Lease> SearcherPool::lease() {
+  return std::make_unique<Lease>(*this);
+}
+
+std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
+  std::string stamp = index_.stamp();  // before opening: a swap in between is seen next time
+  auto slot = std::make_unique<Slot>(index_.open(), std::move(stamp));
+  note_version(slot->version());
+  return slot;
+}
+
+std::unique_ptr<SearcherPool::Slot> SearcherPool::take() {
+  std::unique_ptr<Slot> slot;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      slot = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!slot) return open_slot();
+  freshen(slot);
+  return slot;
+}
+
+void SearcherPool::freshen(std::unique_ptr<Slot>& slot) {
+  const auto now = Clock::now();
+  if (now - slot->checked >= intervals_.stub_check) {
+    slot->checked = now;
+    if (index_.stamp() != slot->stamp) {
+      slot = open_slot();  // a new generation: a new handle, the old one is dropped
+      return;
+    }
+  }
+  if (now - slot->reopened >= intervals_.reopen) {
+    slot->reopened = now;
+    try {
+      slot->searcher.reopen();
+      note_version(slot->version());
+    } catch (const Xapian::Error&) {
+      slot = open_slot();
+    }
+  }
+}
+
+void SearcherPool::give_back(std::unique_ptr<Slot> slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_.push_back(std::move(slot));
+}
+
+void SearcherPool::note_version(const std::string& version) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (version == seen_version_) return;
+  if (!seen_version_.empty() && metrics_) metrics_->record_reload();
+  seen_version_ = version;
+}
+
+SearcherPool::Lease::Lease(SearcherPool& pool) : pool_(pool) {}
+
+SearcherPool::Lease::~Lease() {
+  if (slot_) pool_.give_back(std::move(slot_));
+}
+
+Searcher& SearcherPool::Lease::searcher() {
+  if (!slot_) slot_ = pool_.take();
+  return slot_->searcher;
+}
+
+void SearcherPool::Lease::refresh() {
+  slot_ = pool_.open_slot();
+}
+
+std::string SearcherPool::Lease::generation() {
+  searcher();
+  return slot_->db.get_metadata(schema::kMetaGeneration);
+}
+
+void SearcherPool::Lease::discard() {
+  slot_.reset();
+}
+
+// ---- Server -------------------------------------------------------------------
+
+Server::Server(ServerOptions options)
+    : options_(std::move(options)),
+      pool_(IndexSet(options_.indexes), &metrics_),
+      routes_(api_routes()),
+      http_(std::make_unique<httplib::Server>()) {}
+
+Server::~Server() = default;
+
+void Server::start() {
+  try {
+    documents_at_start_ = IndexSet(options_.indexes).open().get_doccount();
+  } catch (const Xapian::Error& e) {
+    throw std::runtime_error("cannot open the index: " + e.get_description());
+  }
+
+  unsigned threads = options_.threads;
+  if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->set_read_timeout(kReadTimeoutSeconds, 0);
+  http_->set_write_timeout(kWriteTimeoutSeconds, 0);
+  http_->set_keep_alive_timeout(kKeepAliveSeconds);
+  http_->set_keep_alive_max_count(kKeepAliveRequests);
+  http_->set_payload_max_length(kMaxBodyBytes);
+
+  // Every method and path goes to the one routes table of http.h.
+  const std::string any = R"([\s\S]*)";
+  auto handler = [this](const httplib::Request& in, httplib::Response& out) { handle(in, out); };
+  http_->Get(any, handler);
+  http_->Post(any, handler);
+  http_->Put(any, handler);
+  http_->Patch(any, handler);
+  http_->Delete(any, handler);
+  http_->Options(any, handler);
+  http_->set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& out) {
+        if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
+        const auto [code, message] = transport_error(out.status);
+        const Response error = error_response(out.status, code, message);
+        out.set_content(error.body, error.content_type);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  http_->set_exception_handler(
+      [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
+        const Response error = error_response(500, "internal", "unexpected error");
+        out.status = error.status;
+        out.set_content(error.body, error.content_type);
+      });
+
+  if (options_.port == 0) {
+    port_ = http_->bind_to_any_port(options_.host);
+  } else {
+    port_ = http_->bind_to_port(options_.host, options_.port) ? options_.port : -1;
+  }
+  if (port_ <= 0) {
+    throw std::runtime_error("cannot listen on " + options_.host + ":" +
+                             std::to_string(options_.port));
+  }
+}
+
+bool Server::run() {
+  return stopping_ || http_->listen_after_bind() || stopping_;
+}
+
+void Server::stop() {
+  stopping_ = true;
+  // httplib's stop() must run once, and only once the server is listening.
+  if (http_->is_running() && !stop_sent_.exchange(true)) http_->stop();
+}
+
+bool Server::stopped() const {
+  return stop_sent_;
+}
+
+void Server::handle(const httplib::Request& in, httplib::Response& out) {
+  const auto started = Clock::now();
+  Request request;
+  request.method = in.method;
+  request.path = in.target.substr(0, in.target.find('?'));
+  request.params = in.params;
+  request.body = in.body;
+  request.headers.insert(in.headers.begin(), in.headers.end());
+
+  // The lease lives as long as the response: a streamed export keeps its handle.
+  std::shared_ptr<SearcherPool::Lease> lease = pool_.lease();
+  Response response = dispatch(routes_, request, *lease);
+  if (response.status == 503) lease->discard();
+
+  out.status = response.status;
+  for (const auto& [name, value] : response.headers) out.set_header(name, value);
+  out.set_header("X-Content-Type-Options", "nosniff");
+  auto elapsed = [started] {
+    return std::chrono::duration<double>(Clock::now() - started).count();
+  };
+  if (!response.stream) {
+    out.set_content(response.body, response.content_type);
+    metrics_.record(response.endpoint, response.status, elapsed());
+    return;
+  }
+  out.set_chunked_content_provider(
+      response.content_type,
+      [this, lease, stream = std::move(response.stream)](std::size_t, httplib::DataSink& sink) {
+        const bool complete = stream([this, &sink](std::string_view piece) {
+          return !stopping_ && sink.write(piece.data(), piece.size());
+        });
+        if (complete) sink.done();
+        return complete;
+      },
+      [this, endpoint = response.endpoint, status = response.status, elapsed](bool) {
+        metrics_.record(endpoint, status, elapsed());
+      });
+}
+
+// ---- Command line -----------------------------------------------------------------
+
+int run_cli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+      std::find(args.begin(), args.end(), "-h") != args.end()) {
+    std::cout << kUsage;
+    return 0;
+  }
+  ServerOptions options;
+  try {
+    options = parse_options(args);
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "searchd: " << e.what() << '\n' << kUsage;
+    return 2;
+  }
+
+  // SIGTERM and SIGINT are blocked in every thread (workers inherit the mask)
+  // and taken by one waiter thread, which stops the server.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  Server server(options);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << "searchd: " << e.what() << '\n';
+    return 1;
+  }
+  std::string from;
+  for (const auto& spec : options.indexes) from += (from.empty() ? "" : ", ") + spec;
+  std::cerr << "searchd: " << server.documents_at_start() << " documents from " << from
+            << ", listening on http://" << options.host << ':' << server.port() << '\n';
+
+  std::atomic<bool> finished{false};
+  std::thread waiter([&] {
+    const timespec tick{0, 100 * 1000 * 1000};
+    bool signalled = false;
+    while (!finished) {
+      if (!signalled) signalled = sigtimedwait(&stop_signals, nullptr, &tick) > 0;
+      if (signalled) {
+        server.stop();  // retried until the server has really been told
+        if (!server.stopped())
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        else
+          break;
+      }
+    }
+  });
+  const bool served = server.run();
+  finished = true;
+  waiter.join();
+  if (!served) std::cerr << "searchd: serving failed\n";
+  return served ? 0 : 1;
+}
+
+}  // namespace frsearch::search

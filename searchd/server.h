@@ -1,0 +1,156 @@
+/** @file
+ * @brief The searchd daemon: cpp-httplib in front of the routes of http.h.
+ *
+ * --index specs (local folders or tcp://HOST:PORT of xapian-tcpsrv) are opened
+ * as one Xapian::Database with global statistics. Each request leases a
+ * Searcher from a small pool (one Xapian handle per worker at most); a lease
+ * notices a rebuilt index (the stub DIR/XAPIANDB replaced by rename) or an
+ * updated one (new commits) and re-opens before answering, so the daemon
+ * follows the indexer without restart while requests in flight keep the
+ * handle they started with.
+ */
+#ifndef FRSEARCH_SEARCHD_SERVER_H
+#define FRSEARCH_SEARCHD_SERVER_H
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "searchd/http.h"
+#include "searchd/metrics.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace frsearch::search {
+
+struct ServerOptions {
+  std::vector<std::string> indexes;  ///< local folders or tcp://HOST:PORT, in order
+  std::string host = "127.0.0.1";
+  int port = 8080;       ///< 0 picks a free port (see Server::port())
+  unsigned threads = 0;  ///< 0: the hardware threads, at least 2
+};
+
+/// Parses searchd's command line. Throws std::invalid_argument with the reason.
+ServerOptions parse_options(const std::vector<std::string>& args);
+
+/// The --index specs, opened together as one database.
+class IndexSet {
+ public:
+  explicit IndexSet(std::vector<std::string> specs);
+  /// A new handle on every spec. Throws Xapian::Error when one cannot be opened.
+  Xapian::Database open() const;
+  /// Identity of the live generation of every local folder: inode, mtime and
+  /// size of each DIR/XAPIANDB. It changes when `indexer build` swaps the stub.
+  std::string stamp() const;
+  const std::vector<std::string>& specs() const { return specs_; }
+
+ private:
+  std::vector<std::string> specs_;
+};
+
+/// Searchers leased one request at a time, kept fresh on checkout.
+class SearcherPool {
+ public:
+  /// How often a lease looks for a new generation, and for new commits.
+  struct Intervals {
+    std::chrono::milliseconds stub_check{200};
+    std::chrono::milliseconds reopen{500};
+  };
+
+  SearcherPool(IndexSet index, Metrics* metrics, Intervals intervals);
+  SearcherPool(IndexSet index, Metrics* metrics);
+  ~SearcherPool();
+
+  class Lease;
+  /// A lease for one request; it takes a Searcher only when a handler asks.
+  std::unique_ptr<Lease> lease();
+
+ private:
+  struct Slot;
+  std::unique_ptr<Slot> take();
+  std::unique_ptr<Slot> open_slot();
+  void freshen(std::unique_ptr<Slot>& slot);
+  void give_back(std::unique_ptr<Slot> slot);
+  void note_version(const std::string& version);
+
+  IndexSet index_;
+  Metrics* metrics_;
+  Intervals intervals_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Slot>> free_;
+  std::string seen_version_;  ///< newest index version any lease saw (counts reloads)
+};
+
+/// The request Context of http.h over a pooled Searcher.
+class SearcherPool::Lease : public Context {
+ public:
+  explicit Lease(SearcherPool& pool);
+  ~Lease() override;
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+
+  Searcher& searcher() override;
+  void refresh() override;
+  std::string generation() override;
+  const Metrics* metrics() const override { return pool_.metrics_; }
+  /// Drops the handle instead of returning it to the pool (it failed).
+  void discard();
+
+ private:
+  SearcherPool& pool_;
+  std::unique_ptr<Slot> slot_;
+};
+
+/// The daemon: binds, serves until stop(), then waits for the workers.
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  /// Opens the index and binds the port. Throws std::runtime_error with the reason.
+  void start();
+  /// The bound port (useful with port 0).
+  int port() const { return port_; }
+  Xapian::doccount documents_at_start() const { return documents_at_start_; }
+  /// Serves until stop(); returns once every worker has finished. False when
+  /// serving failed rather than being stopped.
+  bool run();
+  /// Thread-safe, may be called before run(): the server then stops as soon as
+  /// it runs, if stop() is called again. In-flight exports stop at their next piece.
+  void stop();
+  /// True once the listening socket has been told to stop.
+  bool stopped() const;
+
+ private:
+  void handle(const httplib::Request& in, httplib::Response& out);
+
+  ServerOptions options_;
+  Metrics metrics_;
+  SearcherPool pool_;
+  std::vector<Route> routes_;
+  std::unique_ptr<httplib::Server> http_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stop_sent_{false};
+  int port_ = 0;
+  Xapian::doccount documents_at_start_ = 0;
+};
+
+/// searchd's whole command line; main.cc only calls this. Returns the exit
+/// status: 0 after SIGTERM/SIGINT, 1 when the index or the port cannot be
+/// opened, 2 for bad usage.
+int run_cli(int argc, char** argv);
+
+}  // namespace frsearch::search
+
+#endif  // FRSEARCH_SEARCHD_SERVER_H
