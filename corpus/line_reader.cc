@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include <zlib.h>
 
@@ -11,11 +12,18 @@ namespace {
 constexpr std::size_t kChunk = 1 << 18;
 }
 
+std::string LineReader::without_path(const char* message) const {
+  // zlib writes "<path>: <what>"; the caller reports the path already.
+  const std::string_view text = message;
+  const std::string prefix = path_ + ": ";
+  return std::string(text.substr(0, prefix.size()) == prefix ? text.substr(prefix.size()) : text);
+}
+
 void LineReader::Close::operator()(gzFile_s* file) const {
   gzclose(file);
 }
 
-LineReader::LineReader(const std::string& path) : buffer_(kChunk) {
+LineReader::LineReader(const std::string& path) : path_(path), buffer_(kChunk) {
   errno = 0;
   file_.reset(gzopen(path.c_str(), "rb"));
   if (!file_) {
@@ -35,7 +43,7 @@ bool LineReader::refill() {
     // Z_BUF_ERROR: the stream stopped before its end (a truncated file).
     error_ = code == Z_BUF_ERROR ? "truncated gzip data (unexpected end of file)"
              : code == Z_ERRNO   ? std::string("read error: ") + std::strerror(errno)
-                                 : std::string("corrupt gzip data: ") + message;
+                                 : "corrupt gzip data: " + without_path(message);
     return false;
   }
   pos_ = 0;

@@ -40,10 +40,12 @@ class LineReader {
 
  private:
   bool refill();
+  std::string without_path(const char* message) const;
 
   struct Close {
     void operator()(gzFile_s* file) const;
   };
+  std::string path_;
   std::unique_ptr<gzFile_s, Close> file_;
   std::vector<char> buffer_;
   std::size_t pos_ = 0, end_ = 0;

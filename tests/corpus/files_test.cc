@@ -254,6 +254,7 @@ TEST(ReadFile, CorruptGzipIsReportedWhereItBroke) {
   EXPECT_TRUE(final_event.find("corrupt gzip data: ") != std::string::npos ||
               final_event.find("truncated gzip data") != std::string::npos)
       << final_event;
+  EXPECT_EQ(final_event.find(path), std::string::npos) << "the path is said once, by the caller";
   EXPECT_GE(std::stoi(final_event.substr(2)), good + 1);
 }
 
