@@ -5,10 +5,10 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "indexer/document.h"
 #include "indexer/hash.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
@@ -43,17 +43,26 @@ bool is_alphabetic(std::string_view s) {
   });
 }
 
-/// What is known about one distinct folded word of the document.
-struct WordInfo {
-  std::string stem;  ///< empty for stop words and words with no stem
-};
+}  // namespace
+
+const std::string& StemCache::stem(const std::string& word) {
+  auto it = stems_.find(word);
+  if (it != stems_.end()) return it->second;
+  if (stems_.size() >= kMaxEntries) stems_.clear();
+  std::string stem;
+  if (!analysis::is_stop_word(word)) stem = analysis::stem(word);
+  if (stem.size() > kMaxWordBytes) stem.clear();
+  return stems_.emplace(word, std::move(stem)).first->second;
+}
+
+namespace {
 
 /// Adds the terms of one field to the document. Keeps per-document caches so
 /// that each distinct word is stemmed and checked for a surface form once.
 class FieldIndexer {
  public:
-  FieldIndexer(Xapian::Document& doc, std::vector<std::string>* spelling)
-      : doc_(doc), spelling_(spelling) {}
+  FieldIndexer(Xapian::Document& doc, StemCache& stems, std::vector<std::string>* spelling)
+      : doc_(doc), stems_(stems), spelling_(spelling) {}
 
   /// Indexes @p text starting at the current position; @p title adds the S/ZS
   /// terms and the title wdf boost.
@@ -65,15 +74,16 @@ class FieldIndexer {
       last = std::max(last, pos);
       const std::string& word = token.text;
       if (word.empty() || word.size() > kMaxWordBytes) continue;
-      const WordInfo& info = lookup(word);
+      const std::string& stem = stems_.stem(word);
+      if (spelling_ != nullptr) words_.insert(word);
       if (title) {
         doc_.add_posting(word, pos, schema::kTitleWdfBoost);
         doc_.add_posting(schema::kTitle + word, pos);
-        if (!info.stem.empty()) doc_.add_term(schema::kTitleStem + info.stem);
+        if (!stem.empty()) doc_.add_term(schema::kTitleStem + stem);
       } else {
         doc_.add_posting(word, pos);
       }
-      if (!info.stem.empty()) doc_.add_term(schema::kStem + info.stem);
+      if (!stem.empty()) doc_.add_term(schema::kStem + stem);
       add_surface_form(word, text, token);
     }
     if (!tokens.empty()) next_pos_ = last + 1 + kFieldGap;
@@ -82,23 +92,13 @@ class FieldIndexer {
   /// The distinct words worth a spelling entry, sorted.
   void finish() {
     if (spelling_ == nullptr) return;
-    for (const auto& entry : words_) {
-      const std::string& word = entry.first;
+    for (const std::string& word : words_) {
       if (word.size() >= kMinSpellingBytes && is_alphabetic(word)) spelling_->push_back(word);
     }
     std::sort(spelling_->begin(), spelling_->end());
   }
 
  private:
-  const WordInfo& lookup(const std::string& word) {
-    auto it = words_.find(word);
-    if (it != words_.end()) return it->second;
-    WordInfo info;
-    if (!analysis::is_stop_word(word)) info.stem = analysis::stem(word);
-    if (info.stem.size() > kMaxWordBytes) info.stem.clear();
-    return words_.emplace(word, std::move(info)).first->second;
-  }
-
   /// "XU<folded>:<lower>" when the word as written had accents or ligatures.
   /// ASCII originals fold to themselves (after lowercasing), so only non-ASCII
   /// ones are looked at. An offset range that still covers an elided article
@@ -126,9 +126,10 @@ class FieldIndexer {
   }
 
   Xapian::Document& doc_;
+  StemCache& stems_;
   std::vector<std::string>* spelling_;
   Xapian::termpos next_pos_ = 1;
-  std::unordered_map<std::string, WordInfo> words_;
+  std::unordered_set<std::string> words_;               // distinct words, for the spelling list
   std::unordered_set<std::string_view> surfaces_seen_;  // views into the article's fields
 };
 
@@ -170,10 +171,17 @@ std::string category_term(std::string_view label) {
 
 Xapian::Document make_document(const corpus::Article& article, const analysis::Analyzer& analyzer,
                                std::vector<std::string>* spelling) {
+  StemCache stems;
+  return DocumentMaker(analyzer, stems).make(article, spelling);
+}
+
+Xapian::Document DocumentMaker::make(const corpus::Article& article,
+                                     std::vector<std::string>* spelling) const {
+  const analysis::Analyzer& analyzer = analyzer_;
   Xapian::Document doc;
   doc.add_boolean_term(id_term(article.id));
 
-  FieldIndexer fields(doc, spelling);
+  FieldIndexer fields(doc, stems_, spelling);
   fields.index(article.title, analyzer, true);
   fields.index(article.summary, analyzer, false);
   fields.index(article.body, analyzer, false);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "indexer/bounded_queue.h"
+#include "indexer/document.h"
 #include "indexer/indexer.h"
 
 namespace frsearch::indexer {
@@ -112,12 +113,13 @@ class Pipeline {
   }
 
   void analyse() {
+    StemCache stems;
+    const DocumentMaker maker(analyzer_, stems);
     while (std::optional<JobPtr> job = work_.pop()) {
       Job& j = **job;
       try {
         Prepared prepared;
-        prepared.doc =
-            make_document(j.article, analyzer_, options_.spelling ? &prepared.spelling : nullptr);
+        prepared.doc = maker.make(j.article, options_.spelling ? &prepared.spelling : nullptr);
         prepared.id = std::move(j.article.id);
         prepared.bytes = prepared.doc.get_data().size();
         prepared.duplicate = j.duplicate;
