@@ -73,7 +73,7 @@ class Parser {
     Part first = not_expr();
     if (!at(Kind::kAnd)) return first;
     Conjunction all;
-    all.add(std::move(first), Conjunction::Mode::kRequired);
+    all.add(first, Conjunction::Mode::kRequired);
     while (at(Kind::kAnd)) {
       ++pos_;
       all.add(not_expr(), Conjunction::Mode::kRequired);
@@ -139,7 +139,7 @@ class Parser {
     Conjunction all;
     for (auto& item : items) {
       if (other_words && is_stop(item)) continue;
-      all.add(std::move(item.second), item.first);
+      all.add(item.second, item.first);
     }
     return all.build();
   }
@@ -246,9 +246,9 @@ ParsedQuery parse_plain(std::string_view text, const Xapian::Database& db) {
     words.push_back(std::move(part));
   }
   Conjunction any;
-  for (Part& part : words) {
+  for (const Part& part : words) {
     if (other_words && part.stop) continue;
-    any.add(std::move(part), Conjunction::Mode::kOptional);
+    any.add(part, Conjunction::Mode::kOptional);
   }
   return finish(any.build(), true);
 }

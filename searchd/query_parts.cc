@@ -130,7 +130,7 @@ Part any_of(std::vector<Part> parts) {
   return out;
 }
 
-void Conjunction::add(Part part, Mode mode) {
+void Conjunction::add(const Part& part, Mode mode) {
   if (part.empty()) return;
   if (mode == Mode::kExcluded) {
     excluded_.push_back(materialize(part));
@@ -240,6 +240,7 @@ Part PartBuilder::word(std::string_view raw, Field field) {
   // Several words in one ("e-santé", "aujourd'hui-même"): they must follow each other.
   if (!take_terms(words.size())) return {};
   std::vector<Leaf> leaves;
+  leaves.reserve(words.size());
   for (const std::string& w : words) leaves.push_back({prefixes.word + w});
   leaves.back().wildcard = prefix;
   MatchTerms highlight;
@@ -277,6 +278,7 @@ Part PartBuilder::phrase(std::string_view raw, Field field) {
 
 Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
   std::vector<Q> subqueries;
+  subqueries.reserve(leaves.size());
   for (const Leaf& leaf : leaves) subqueries.push_back(leaf_query(leaf));
   Part part;
   part.query = Q(Q::OP_PHRASE, subqueries.begin(), subqueries.end(),
@@ -305,6 +307,7 @@ Xapian::Query PartBuilder::leaf_query(const Leaf& leaf) const {
               [](const auto& a, const auto& b) { return a.second < b.second; });
   }
   std::vector<Q> terms;
+  terms.reserve(found.size());
   for (const auto& entry : found) terms.emplace_back(entry.second);
   return combine(Q::OP_OR, terms);
 }
@@ -362,7 +365,7 @@ Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
       std::all_of(parts.begin(), parts.end(), [](const Part& p) { return !p.leaves.empty(); });
   if (!positional) {  // "a NEAR (b OR c)", "a NEAR categorie:x": every one required
     Conjunction all;
-    for (Part& p : parts) all.add(std::move(p), Conjunction::Mode::kRequired);
+    for (const Part& p : parts) all.add(p, Conjunction::Mode::kRequired);
     return all.build();
   }
   Part out;

@@ -70,7 +70,7 @@ Part any_of(std::vector<Part> parts);
 class Conjunction {
  public:
   enum class Mode { kOptional, kRequired, kExcluded };
-  void add(Part part, Mode mode);
+  void add(const Part& part, Mode mode);
   Part build() const;
 
  private:
