@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -79,18 +80,26 @@ class FieldIndexer {
       if (title) {
         doc_.add_posting(word, pos, schema::kTitleWdfBoost);
         doc_.add_posting(schema::kTitle + word, pos);
-        if (!stem.empty()) doc_.add_term(schema::kTitleStem + stem);
       } else {
         doc_.add_posting(word, pos);
       }
-      if (!stem.empty()) doc_.add_term(schema::kStem + stem);
+      if (!stem.empty()) {
+        StemCount& count = stem_counts_[stem];
+        ++count.all;
+        if (title) ++count.title;
+      }
       add_surface_form(word, text, token);
     }
     if (!tokens.empty()) next_pos_ = last + 1 + kFieldGap;
   }
 
-  /// The distinct words worth a spelling entry, sorted.
+  /// Adds the stem terms, counted over all fields (one Xapian call per stem,
+  /// not per occurrence), and lists the distinct words worth a spelling entry.
   void finish() {
+    for (const auto& [stem, count] : stem_counts_) {
+      doc_.add_term(schema::kStem + stem, count.all);
+      if (count.title != 0) doc_.add_term(schema::kTitleStem + stem, count.title);
+    }
     if (spelling_ == nullptr) return;
     for (const std::string& word : words_) {
       if (word.size() >= kMinSpellingBytes && is_alphabetic(word)) spelling_->push_back(word);
@@ -129,6 +138,10 @@ class FieldIndexer {
   StemCache& stems_;
   std::vector<std::string>* spelling_;
   Xapian::termpos next_pos_ = 1;
+  struct StemCount {
+    Xapian::termcount all = 0, title = 0;
+  };
+  std::unordered_map<std::string, StemCount> stem_counts_;
   std::unordered_set<std::string> words_;               // distinct words, for the spelling list
   std::unordered_set<std::string_view> surfaces_seen_;  // views into the article's fields
 };

@@ -13,6 +13,8 @@ namespace {
 /// Documents queued per shard writer.
 constexpr std::size_t kShardQueue = 64;
 constexpr std::size_t kMinSpellingBytes = 3;
+/// From this size on, the spelling dictionary keeps words of two documents or more.
+constexpr Xapian::doccount kLargeIndexDocs = 1000;
 
 bool is_spelling_word(const std::string& term) {
   if (term.size() < kMinSpellingBytes) return false;
@@ -50,13 +52,18 @@ void ShardSet::close() {
 }
 
 void add_spelling_from_terms(Xapian::WritableDatabase& db) {
+  // In a large index a word found in one document only is more often a typo, a
+  // glued word or a rare name than what a visitor meant, and leaving those out
+  // halves the dictionary (Zipf): its cost at commit time is per word.
+  const Xapian::doccount min_docs = db.get_doccount() >= kLargeIndexDocs ? 2 : 1;
   // Unprefixed terms sort before "A" only in part (digits), so walk them all and
   // skip the prefixed ones, which start with a capital.
   std::vector<std::pair<std::string, Xapian::doccount>> words;
   for (Xapian::TermIterator t = db.allterms_begin(); t != db.allterms_end(); ++t) {
     const std::string term = *t;
     if (term[0] >= 'A' && term[0] <= 'Z') continue;
-    if (is_spelling_word(term)) words.emplace_back(term, t.get_termfreq());
+    if (t.get_termfreq() >= min_docs && is_spelling_word(term))
+      words.emplace_back(term, t.get_termfreq());
   }
   for (const auto& [word, freq] : words) db.add_spelling(word, freq);
 }

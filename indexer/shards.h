@@ -44,8 +44,9 @@ class ShardSet {
 };
 
 /// Walks the unprefixed terms of @p db and adds the alphabetic ones of three
-/// bytes or more to its spelling dictionary, with their term frequencies. One
-/// pass at the end of a build costs far less than add_spelling() per word.
+/// bytes or more to its spelling dictionary, with their term frequencies (in an
+/// index of 1000 documents or more, only the words of two documents or more).
+/// One pass at the end of a build costs far less than add_spelling() per word.
 void add_spelling_from_terms(Xapian::WritableDatabase& db);
 
 /// "2024-01-10T09:30:00Z", now.

@@ -160,6 +160,18 @@ TEST_F(MakeDocumentTest, SpellingWordsAreDistinctAlphabeticAndLongEnough) {
   EXPECT_EQ(joined(spelling, " "), "publique sante");
 }
 
+TEST_F(MakeDocumentTest, StemTermsCountOccurrencesOfEveryInflection) {
+  const Xapian::Document doc = make_document(article({{"id", "f"},
+                                                      {"title", "Données"},
+                                                      {"body", "donnée, données et DONNEES"},
+                                                      {"date", "2020-01-01"}}),
+                                             analyzer_);
+  const std::string z = "Z" + analysis::stem("donnees");
+  ASSERT_EQ(z, "Z" + analysis::stem("donnee"));  // one stem for the inflections
+  EXPECT_EQ(terms(doc, "Z"), z + ":4");
+  EXPECT_EQ(terms(doc, "ZS"), "ZS" + z.substr(1) + ":1");
+}
+
 TEST(IdTermTest, ShortIdsAreKeptAndLongOnesHashedUnderTheLimit) {
   EXPECT_EQ(id_term("os-2"), "Qos-2");
   const std::string long_a(300, 'a');
