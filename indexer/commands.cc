@@ -115,6 +115,20 @@ LiveIndex create_first_generation(const IndexDir& dir) {
   return dir.live();
 }
 
+/// The spelling dictionary of each final shard, from its words (in parallel).
+void add_spelling(const std::vector<std::string>& paths, unsigned generation,
+                  Xapian::doccount documents) {
+  ShardSet shards(paths, Xapian::DB_OPEN | Xapian::DB_NO_SYNC, generation);
+  ShardWriters spellers(
+      shards.size(), [](unsigned, Prepared&&) {},
+      [&shards, documents](unsigned shard) {
+        add_spelling_from_terms(shards[shard], documents);
+        shards.commit(shard);
+      });
+  spellers.finish();
+  shards.close();
+}
+
 /// What build and add share: the input files, the locked folder, the report of
 /// rejections and duplicates, the progress line and the summary.
 class WriteRun {
@@ -177,27 +191,30 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   const IndexDir& dir = run.dir();
   const LiveIndex live = dir.live();
   const unsigned generation = next_generation(dir, live);
+  const std::string generation_path = dir.generation_path(generation);
   const unsigned shard_count = std::max(1u, options.shards);
+  // One Xapian writer is the pipeline's bottleneck: with threads to spare, one
+  // shard is written as two parts side by side, then merged by the compactor
+  // (a small cost next to the writing, and the shard comes out compact).
+  const bool merge = shard_count == 1 && options.threads >= 2;
+  const std::vector<std::string> paths =
+      merge ? std::vector<std::string>{generation_path + "/part-0", generation_path + "/part-1"}
+            : shard_paths(dir, generation, shard_count);
 
   PendingGeneration pending(dir, generation);
-  std::filesystem::create_directories(dir.generation_path(generation));
+  std::filesystem::create_directories(generation_path);
   // Nobody reads this generation before its swap, and a crash discards it: no
   // fsync per commit (DB_NO_SYNC), one sync_tree() before the swap instead.
-  ShardSet shards(shard_paths(dir, generation, shard_count),
-                  Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC, generation);
+  ShardSet shards(paths, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC, generation);
   ShardWriters writers(
-      shard_count,
+      shards.size(),
       [&shards](unsigned shard, Prepared&& prepared) {
         if (prepared.duplicate)
           shards[shard].replace_document(id_term(prepared.id), prepared.doc);
         else
           shards[shard].add_document(prepared.doc);
       },
-      [&shards](unsigned shard) {
-        shards.commit(shard);
-        add_spelling_from_terms(shards[shard]);
-        shards.commit(shard);
-      });
+      [&shards](unsigned shard) { shards.commit(shard); });
   const bool complete = run.run(false, [&](Prepared&& prepared) {
     if (prepared.duplicate) ++run.summary().replaced;
     const unsigned shard = shards.route(prepared.id);
@@ -209,7 +226,9 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   }
   writers.finish();
   shards.close();
-  sync_tree(dir.generation_path(generation));
+  if (merge) merge_into_one(paths, IndexDir::shard_path(generation_path, 0));
+  add_spelling(shard_paths(dir, generation, shard_count), generation, run.summary().indexed);
+  sync_tree(generation_path);
   dir.publish(generation, shard_count);
   pending.published();
   // Keep the previous generation for readers still on it; drop older ones.

@@ -2,6 +2,7 @@
 #include "indexer/shards.h"
 
 #include <ctime>
+#include <filesystem>
 #include <utility>
 
 #include "indexer/hash.h"
@@ -51,11 +52,11 @@ void ShardSet::close() {
   for (Xapian::WritableDatabase& db : dbs_) db.close();
 }
 
-void add_spelling_from_terms(Xapian::WritableDatabase& db) {
+void add_spelling_from_terms(Xapian::WritableDatabase& db, Xapian::doccount index_documents) {
   // In a large index a word found in one document only is more often a typo, a
   // glued word or a rare name than what a visitor meant, and leaving those out
   // halves the dictionary (Zipf): its cost at commit time is per word.
-  const Xapian::doccount min_docs = db.get_doccount() >= kLargeIndexDocs ? 2 : 1;
+  const Xapian::doccount min_docs = index_documents >= kLargeIndexDocs ? 2 : 1;
   // Unprefixed terms sort before "A" only in part (digits), so walk them all and
   // skip the prefixed ones, which start with a capital.
   std::vector<std::pair<std::string, Xapian::doccount>> words;
@@ -66,6 +67,14 @@ void add_spelling_from_terms(Xapian::WritableDatabase& db) {
       words.emplace_back(term, t.get_termfreq());
   }
   for (const auto& [word, freq] : words) db.add_spelling(word, freq);
+}
+
+void merge_into_one(const std::vector<std::string>& parts, const std::string& destination) {
+  Xapian::Database all;
+  for (const std::string& part : parts) all.add_database(Xapian::Database(part));
+  all.compact(destination);
+  all.close();
+  for (const std::string& part : parts) std::filesystem::remove_all(part);
 }
 
 std::string utc_now_iso8601() {
