@@ -11,7 +11,9 @@ packages=(
 # Extra groups, asked for by name: `setup.sh browser` adds what the page tests need.
 for group in "$@"; do
   case "$group" in
-    browser) packages+=(chromium nodejs npm) ;;
+    # npm only when missing: a nodejs from another source (NodeSource) bundles it
+    # and conflicts with Debian's npm package.
+    browser) packages+=(chromium nodejs); command -v npm >/dev/null || packages+=(npm) ;;
     *) echo "setup.sh: unknown group '$group'" >&2; exit 2 ;;
   esac
 done
