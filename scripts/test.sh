@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command (and all that .ci/run does): install what is missing,
 # build, run the whole test suite, the contract check of ../shared/conformance when
-# ../shared is present, then the suite again under ASan+UBSan.
+# ../shared is present, the page in a real browser, then the suite again under ASan+UBSan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -17,6 +17,12 @@ if [ -d ../shared/conformance ]; then
   python3 ../shared/conformance/check.py build/bin/indexer build/bin/searchd
 else
   echo "== conformance check skipped: ../shared is absent"
+fi
+
+if [ "${FRS_SKIP_BROWSER:-0}" != 1 ]; then
+  echo "== search page in a real browser (Debian chromium + playwright-core)"
+  scripts/setup.sh browser
+  tests/web/run.sh build/bin
 fi
 
 if [ "${FRS_SKIP_SANITIZERS:-0}" != 1 ]; then

@@ -17,4 +17,5 @@ cd "$here"
 if [ ! -f node_modules/playwright-core/package.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
-exec node --test --test-reporter=spec --test-concurrency=1 page.test.mjs
+# One file: its tests run in order (no --test-concurrency: Debian 12 ships node 18).
+exec node --test --test-reporter=spec page.test.mjs
