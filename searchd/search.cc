@@ -83,12 +83,11 @@ void count_facets(const Xapian::Database& db, const Xapian::Query& query, FacetS
   enquire.get_mset(0, 0, db.get_doccount());
 }
 
-Hit make_hit(const Xapian::MSetIterator& it, const MatchTerms& highlight, bool scored,
-             const analysis::Analyzer& words) {
+Hit make_hit(const Xapian::MSetIterator& it, bool scored, Highlighter& highlighter) {
   const Xapian::Document doc = it.get_document();
   Hit hit = detail::hit_meta(doc);
   hit.score = scored ? it.get_weight() : 0;
-  hit.snippet = make_snippet(detail::stored_text(doc), highlight, words);
+  hit.snippet = highlighter.snippet(detail::stored_text(doc));
   return hit;
 }
 
@@ -170,8 +169,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
       date_spies.read_dates(r.year, r.month);
     }
 
+    Highlighter highlighter(parsed.highlight, words_);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      r.hits.push_back(make_hit(it, parsed.highlight, !browsing, words_));
+      r.hits.push_back(make_hit(it, !browsing, highlighter));
     }
     if (!browsing) r.suggestion = detail::did_you_mean(db_, words_, request.q);
     return r;
@@ -207,7 +207,7 @@ std::vector<Hit> Searcher::related_hits(const Xapian::Query& terms, unsigned n,
   set_order(enquire, Sort::kRelevance, /*browsing=*/false);
   // Near-duplicates (same folded title: reposts) are shown once.
   std::set<std::string> titles;
-  const MatchTerms none;
+  Highlighter highlighter({}, words_);  // nothing marked: the beginning of each body
   for (Xapian::doccount offset = 0; hits.size() < n && offset < kRelatedScanLimit;
        offset += kRelatedBatch) {
     Xapian::MSet mset = enquire.get_mset(offset, kRelatedBatch);
@@ -217,7 +217,7 @@ std::vector<Hit> Searcher::related_hits(const Xapian::Query& terms, unsigned n,
       const std::string title = detail::fold_title(words_, hit.title);
       if (!title.empty() && !titles.insert(title).second) continue;
       hit.score = it.get_weight();
-      hit.snippet = make_snippet(detail::stored_text(doc), none, words_);
+      hit.snippet = highlighter.snippet(detail::stored_text(doc));
       hits.push_back(std::move(hit));
     }
     if (mset.size() < kRelatedBatch) break;

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <set>
+#include <tuple>
 #include <utility>
 
 #include "searchd/search_common.h"
@@ -11,7 +13,11 @@
 namespace frsearch::search::detail {
 namespace {
 
-constexpr std::size_t kMaxCandidates = 2000;  // completions: terms looked at, at most
+constexpr std::size_t kMaxCompletionCandidates = 2000;  // completions: terms looked at, at most
+constexpr std::size_t kMaxWords = 16;            // did-you-mean: query words looked at, at most
+constexpr std::size_t kMaxCandidatesScored = 6;  // corrections weighed in context, at most
+constexpr Xapian::doccount kCountLimit = 1000;   // co-occurrence counts exact up to this
+constexpr Xapian::termcount kPhraseWindow = 3;   // "neighbours": one word may come between
 
 bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f';
@@ -39,14 +45,16 @@ Field field_of(std::string_view chunk, std::size_t& value_at) {
   return Field::kNone;
 }
 
-/// One word of the query to rewrite: bytes [start, end) of q become @c text.
-struct Replacement {
-  std::size_t start = 0, end = 0;
-  std::string text;
+/// One word of the query: where it is in q, and what the index knows of it.
+struct QueryWord {
+  std::size_t start = 0, end = 0;  ///< bytes of q the word takes (elided article excluded)
+  std::string folded;
+  bool known = false;      ///< an indexed word
+  std::string correction;  ///< folded correction of an unknown word, "" when none
 };
 
-/// Spelling suggestion for a folded word; "" when none (or when the database
-/// has no spelling table, e.g. a remote shard).
+/// The spelling table's suggestion for a folded word; "" when none (or when the
+/// database has no spelling table, e.g. a remote shard).
 std::string spelling_of(const Xapian::Database& db, const std::string& folded) {
   try {
     return db.get_spelling_suggestion(folded);
@@ -61,14 +69,13 @@ bool all_digits(std::string_view word) {
   return std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-}  // namespace
-
-std::optional<std::string> did_you_mean(const Xapian::Database& db,
-                                        const analysis::Analyzer& analyzer, std::string_view q) {
-  std::vector<Replacement> replacements;
-  bool corrected = false;
+/// The words of @p q worth checking, in order: operators, fields other than
+/// title, prefixes (word*), numbers and stop words left out.
+std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::Analyzer& analyzer,
+                                   std::string_view q) {
+  std::vector<QueryWord> words;
   std::size_t pos = 0;
-  while (pos < q.size()) {
+  while (pos < q.size() && words.size() < kMaxWords) {
     while (pos < q.size() && is_space(q[pos])) ++pos;
     std::size_t end = pos;
     while (end < q.size() && !is_space(q[end])) ++end;
@@ -86,29 +93,138 @@ std::optional<std::string> did_you_mean(const Xapian::Database& db,
     if (field == Field::kOther) continue;
     if (field == Field::kText) start += value_at;
     chunk = q.substr(start, end - start);
-    for (const analysis::Token& token : analyzer.analyze(chunk)) {
-      const std::string& folded = token.text;
-      if (folded.empty() || all_digits(folded) || analysis::is_stop_word(folded)) continue;
-      std::string word = folded;
-      if (db.get_termfreq(folded) == 0) {
-        const std::string suggestion = spelling_of(db, folded);
-        if (suggestion.empty() || suggestion == folded) continue;
-        word = suggestion;
-        corrected = true;
+    for (analysis::Token& token : analyzer.analyze(chunk)) {
+      if (token.text.empty() || all_digits(token.text) || analysis::is_stop_word(token.text)) {
+        continue;
       }
-      std::string surface = surface_form(db, word);
-      if (surface == folded) continue;  // as typed already (give or take case)
-      replacements.push_back(
-          {start + word_start(chunk, token), start + token.end, std::move(surface)});
+      QueryWord word;
+      word.start = start + word_start(chunk, token);
+      word.end = start + token.end;
+      word.known = db.get_termfreq(token.text) > 0;
+      word.folded = std::move(token.text);
+      words.push_back(std::move(word));
     }
   }
+  return words;
+}
+
+/// Indexed words one edit away from an ASCII @p word (deletion, transposition,
+/// substitution, insertion of a-z), with their frequencies.
+std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::Database& db,
+                                                                 const std::string& word) {
+  std::vector<std::pair<std::string, Xapian::doccount>> found;
+  const bool ascii = std::all_of(word.begin(), word.end(),
+                                 [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!ascii || word.size() < 3) return found;
+  std::set<std::string> edits;
+  for (std::size_t i = 0; i <= word.size(); ++i) {
+    if (i < word.size()) edits.insert(word.substr(0, i) + word.substr(i + 1));
+    if (i + 1 < word.size()) {
+      std::string swapped = word;
+      std::swap(swapped[i], swapped[i + 1]);
+      edits.insert(swapped);
+    }
+    for (char c = 'a'; c <= 'z'; ++c) {
+      if (i < word.size()) {
+        std::string changed = word;
+        changed[i] = c;
+        edits.insert(changed);
+      }
+      edits.insert(word.substr(0, i) + c + word.substr(i));
+    }
+  }
+  edits.erase(word);
+  for (const std::string& edit : edits) {
+    if (analysis::is_stop_word(edit)) continue;
+    const Xapian::doccount freq = db.get_termfreq(edit);
+    if (freq > 0) found.emplace_back(edit, freq);
+  }
+  return found;
+}
+
+/// Documents matching @p query, exact up to kCountLimit.
+Xapian::doccount count(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return enquire.get_mset(0, 0, kCountLimit).get_matches_estimated();
+}
+
+/// The best correction of the unknown word words[i]: among the indexed words one
+/// edit away and the spelling table's suggestion, the one found most often next
+/// to its neighbours in the query, then with the other words, then the most frequent.
+std::string best_correction(const Xapian::Database& db, const std::vector<QueryWord>& words,
+                            std::size_t i) {
+  const std::string& typed = words[i].folded;
+  auto candidates = near_words(db, typed);
+  const std::string suggested = spelling_of(db, typed);
+  if (!suggested.empty() && suggested != typed &&
+      std::none_of(candidates.begin(), candidates.end(),
+                   [&](const auto& c) { return c.first == suggested; })) {
+    candidates.emplace_back(suggested, db.get_termfreq(suggested));
+  }
+  if (candidates.size() <= 1) return candidates.empty() ? std::string() : candidates[0].first;
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (candidates.size() > kMaxCandidatesScored) candidates.resize(kMaxCandidatesScored);
+
+  std::vector<Xapian::Query> others;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (k != i && words[k].known) others.emplace_back(words[k].folded);
+  }
+  if (others.empty()) return candidates[0].first;
+  const QueryWord* before = i > 0 && words[i - 1].known ? &words[i - 1] : nullptr;
+  const QueryWord* after = i + 1 < words.size() && words[i + 1].known ? &words[i + 1] : nullptr;
+  struct Score {
+    Xapian::doccount adjacent = 0, together = 0, freq = 0;
+    bool operator<(const Score& o) const {
+      return std::tie(adjacent, together, freq) < std::tie(o.adjacent, o.together, o.freq);
+    }
+  };
+  Score best_score;
+  std::string best;
+  for (const auto& [candidate, freq] : candidates) {
+    Score score;
+    score.freq = freq;
+    auto phrase = [&](const std::string& first, const std::string& second) {
+      const Xapian::Query pair[] = {Xapian::Query(first), Xapian::Query(second)};
+      return count(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, kPhraseWindow));
+    };
+    if (before) score.adjacent += phrase(before->folded, candidate);
+    if (after) score.adjacent += phrase(candidate, after->folded);
+    std::vector<Xapian::Query> all = others;
+    all.emplace_back(candidate);
+    score.together = count(db, Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()));
+    if (best.empty() || best_score < score) {
+      best_score = score;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+std::optional<std::string> did_you_mean(const Xapian::Database& db,
+                                        const analysis::Analyzer& analyzer, std::string_view q) {
+  std::vector<QueryWord> words = query_words(db, analyzer, q);
+  bool corrected = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].known) continue;
+    words[i].correction = best_correction(db, words, i);
+    corrected = corrected || !words[i].correction.empty();
+  }
   if (!corrected) return std::nullopt;
+  // Every checked word with its usual accents; the rest as typed.
   std::string out;
   std::size_t at = 0;
-  for (const Replacement& r : replacements) {
-    out.append(q.substr(at, r.start - at));
-    out += r.text;
-    at = r.end;
+  for (const QueryWord& word : words) {
+    const std::string& folded = word.correction.empty() ? word.folded : word.correction;
+    const std::string surface = surface_form(db, folded);
+    if (surface == word.folded) continue;  // as typed already (give or take case)
+    out.append(q.substr(at, word.start - at));
+    out += surface;
+    at = word.end;
   }
   out.append(q.substr(at));
   return out;
@@ -132,7 +248,7 @@ std::vector<std::string> complete(const Xapian::Database& db, const analysis::An
   std::vector<std::pair<Xapian::doccount, std::string>> candidates;
   std::size_t seen = 0;
   for (auto it = db.allterms_begin(folded); it != db.allterms_end(folded); ++it) {
-    if (++seen > kMaxCandidates) break;
+    if (++seen > kMaxCompletionCandidates) break;
     const std::string term = *it;
     if (!is_word_term(term) || analysis::is_stop_word(term)) continue;
     candidates.emplace_back(it.get_termfreq(), term);

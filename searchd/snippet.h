@@ -11,8 +11,11 @@
 #define FRSEARCH_SEARCHD_SNIPPET_H
 
 #include <cstddef>
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "analyzers/analyzer.h"
 #include "searchd/query.h"
@@ -22,12 +25,42 @@ namespace frsearch::search {
 struct SnippetOptions {
   std::size_t max_words = 30;   ///< words in the window
   std::size_t max_bytes = 240;  ///< bytes of original text in the window (approximate)
+  /// Only the beginning of a longer text is analysed (matches further on are not
+  /// looked for): a snippet costs the same whatever the length of the article.
+  std::size_t max_analysed_bytes = 20000;
 };
 
-/// The window of @p text with the most distinct matched words (the text's
-/// beginning when nothing matches), "… " / " …" where cut, runs of whitespace
-/// shown as one space. @p analyzer must be the plain French chain (no stop
-/// words, no stemming) so token texts are folded words.
+/// Makes the snippets of one query's hits. It remembers which words matched,
+/// so a word is stemmed once per query rather than once per occurrence.
+/// Not thread-safe; @p analyzer must outlive it.
+class Highlighter {
+ public:
+  /// @p analyzer must be the plain French chain (no stop words, no stemming) so
+  /// token texts are folded words.
+  Highlighter(MatchTerms terms, const analysis::Analyzer& analyzer,
+              const SnippetOptions& options = {});
+  Highlighter(const Highlighter&) = delete;
+  Highlighter& operator=(const Highlighter&) = delete;
+  ~Highlighter();
+
+  /// The window of @p text with the most distinct matched words (the text's
+  /// beginning when nothing matches), "… " / " …" where cut, runs of whitespace
+  /// shown as one space.
+  std::string snippet(std::string_view text);
+
+ private:
+  /// What a folded word matched as (a word, a stem or a prefix), null if nothing.
+  const std::string* match(const std::string& folded);
+
+  MatchTerms terms_;
+  const analysis::Analyzer& analyzer_;
+  SnippetOptions options_;
+  std::set<std::string> stem_heads_;  ///< first bytes of the stems: other words can't match one
+  bool stem_all_ = false;             ///< a stem too short for that test
+  std::unordered_map<std::string, std::optional<std::string>> seen_;  ///< folded word -> key
+};
+
+/// One snippet: Highlighter(terms, analyzer, options).snippet(text).
 std::string make_snippet(std::string_view text, const MatchTerms& terms,
                          const analysis::Analyzer& analyzer, const SnippetOptions& options = {});
 
