@@ -68,21 +68,35 @@ bool is_valid_utf8(std::string_view text) {
       len = 2;
     } else if (c >= 0xE0 && c <= 0xEF) {
       len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
+      if (c == 0xE0) {
+        lo = 0xA0;
+      }
+      if (c == 0xED) {
+        hi = 0x9F;
+      }
     } else if (c >= 0xF0 && c <= 0xF4) {
       len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
+      if (c == 0xF0) {
+        lo = 0x90;
+      }
+      if (c == 0xF4) {
+        hi = 0x8F;
+      }
     } else {
       return false;
     }
-    if (n - i < len) return false;
+    if (n - i < len) {
+      return false;
+    }
     const auto c1 = static_cast<unsigned char>(text[i + 1]);
-    if (c1 < lo || c1 > hi) return false;
+    if (c1 < lo || c1 > hi) {
+      return false;
+    }
     for (std::size_t k = 2; k < len; ++k) {
       const auto ck = static_cast<unsigned char>(text[i + k]);
-      if (ck < 0x80 || ck > 0xBF) return false;
+      if (ck < 0x80 || ck > 0xBF) {
+        return false;
+      }
     }
     i += len;
   }
@@ -94,22 +108,30 @@ void check_text(const std::string& name, const std::string& value, std::size_t m
   if (value.size() > max_bytes) {
     bad_parameter(name + " is longer than " + std::to_string(max_bytes) + " bytes");
   }
-  if (!is_valid_utf8(value)) bad_parameter(name + " is not valid UTF-8");
-  if (value.find('\0') != std::string::npos) bad_parameter(name + " contains a NUL character");
+  if (!is_valid_utf8(value)) {
+    bad_parameter(name + " is not valid UTF-8");
+  }
+  if (value.find('\0') != std::string::npos) {
+    bad_parameter(name + " contains a NUL character");
+  }
 }
 
 using Params = std::multimap<std::string, std::string>;
 
 std::optional<std::string> first(const Params& params, const std::string& name) {
   auto it = params.find(name);
-  if (it == params.end()) return std::nullopt;
+  if (it == params.end()) {
+    return std::nullopt;
+  }
   return it->second;
 }
 
 std::vector<std::string> all(const Params& params, const std::string& name) {
   std::vector<std::string> values;
   auto [begin, end] = params.equal_range(name);
-  for (auto it = begin; it != end; ++it) values.push_back(it->second);
+  for (auto it = begin; it != end; ++it) {
+    values.push_back(it->second);
+  }
   return values;
 }
 
@@ -122,7 +144,9 @@ unsigned parse_uint(const std::string& name, const std::string& text, unsigned m
     bad_parameter(range);
   }
   const unsigned long value = std::stoul(text);
-  if (value < min || value > max) bad_parameter(range);
+  if (value < min || value > max) {
+    bad_parameter(range);
+  }
   return static_cast<unsigned>(value);
 }
 
@@ -134,11 +158,15 @@ unsigned uint_param(const Params& params, const std::string& name, unsigned fall
 
 /// "YYYY-MM-DD" that names a real day; empty means "no bound".
 std::string parse_day(const std::string& name, const std::string& text) {
-  if (text.empty()) return text;
+  if (text.empty()) {
+    return text;
+  }
   const bool shape = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
                      std::all_of(text.begin(), text.end(),
                                  [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
-  if (!shape) bad_parameter(name + " must be a date YYYY-MM-DD");
+  if (!shape) {
+    bad_parameter(name + " must be a date YYYY-MM-DD");
+  }
   try {
     corpus::parse_date(text);
   } catch (const std::exception&) {
@@ -153,7 +181,9 @@ Filters make_filters(const std::vector<std::string>& categories, const std::stri
   Filters filters;
   for (const auto& category : categories) {
     check_text("category", category, kMaxCategoryBytes);
-    if (!category.empty()) filters.categories.push_back(category);
+    if (!category.empty()) {
+      filters.categories.push_back(category);
+    }
   }
   if (filters.categories.size() > kMaxCategories) {
     bad_parameter("at most " + std::to_string(kMaxCategories) + " categories");
@@ -179,9 +209,15 @@ std::string query_text(const Params& params) {
 
 Sort parse_sort(const Params& params) {
   auto text = first(params, "sort");
-  if (!text || *text == "relevance") return Sort::kRelevance;
-  if (*text == "newest") return Sort::kNewest;
-  if (*text == "oldest") return Sort::kOldest;
+  if (!text || *text == "relevance") {
+    return Sort::kRelevance;
+  }
+  if (*text == "newest") {
+    return Sort::kNewest;
+  }
+  if (*text == "oldest") {
+    return Sort::kOldest;
+  }
   bad_parameter("sort must be relevance, newest or oldest");
 }
 
@@ -197,7 +233,9 @@ SearchRequest search_request(const Params& params) {
 
 json hits_json(const std::vector<Hit>& hits) {
   json array = json::array();
-  for (const auto& hit : hits) array.push_back(to_json(hit));
+  for (const auto& hit : hits) {
+    array.push_back(to_json(hit));
+  }
   return json{{"hits", std::move(array)}};
 }
 
@@ -245,7 +283,9 @@ json parse_body(const std::string& body) {
   if (body.size() > kMaxBodyBytes) {
     throw HttpError(413, "payload_too_large", "the body is larger than 1 MiB");
   }
-  if (json_depth(body) > 16) bad_parameter("the JSON body is nested too deeply");
+  if (json_depth(body) > 16) {
+    bad_parameter("the JSON body is nested too deeply");
+  }
   try {
     return json::parse(body);
   } catch (const json::exception&) {
@@ -255,8 +295,12 @@ json parse_body(const std::string& body) {
 
 std::string string_field(const json& object, const char* name) {
   auto it = object.find(name);
-  if (it == object.end() || it->is_null()) return {};
-  if (!it->is_string()) bad_parameter(std::string(name) + " must be a string");
+  if (it == object.end() || it->is_null()) {
+    return {};
+  }
+  if (!it->is_string()) {
+    bad_parameter(std::string(name) + " must be a string");
+  }
   return it->get<std::string>();
 }
 
@@ -269,7 +313,9 @@ Filters body_filters(const json& object, const Params& params) {
       categories.push_back(it->get<std::string>());
     } else if (it->is_array() &&
                std::all_of(it->begin(), it->end(), [](const json& v) { return v.is_string(); })) {
-      for (const auto& v : *it) categories.push_back(v.get<std::string>());
+      for (const auto& v : *it) {
+        categories.push_back(v.get<std::string>());
+      }
     } else {
       bad_parameter("category must be a string or an array of strings");
     }
@@ -297,7 +343,9 @@ void append_csv_field(std::string& out, const std::string& field) {
   }
   out += '"';
   for (char c : field) {
-    if (c == '"') out += '"';
+    if (c == '"') {
+      out += '"';
+    }
     out += c;
   }
   out += '"';
@@ -312,7 +360,9 @@ std::string format_score(double score) {
 std::string join_categories(const std::vector<std::string>& categories) {
   std::string joined;
   for (const auto& c : categories) {
-    if (!joined.empty()) joined += '|';
+    if (!joined.empty()) {
+      joined += '|';
+    }
     joined += c;
   }
   return joined;
@@ -344,7 +394,7 @@ void append_ndjson_row(std::string& out, const ExportRow& row) {
 /// nothing has been sent yet.
 class ExportStream {
  public:
-  static constexpr std::size_t kFlushBytes = 64 * 1024;
+  static constexpr std::size_t kFlushBytes = std::size_t{64} * 1024;
 
   ExportStream(SearchRequest request, bool csv, Context& context)
       : request_(std::move(request)), csv_(csv), context_(context) {}
@@ -354,7 +404,9 @@ class ExportStream {
       try {
         return run(sink);
       } catch (const Xapian::DatabaseModifiedError&) {
-        if (attempt > 0 || sent_) return false;
+        if (attempt > 0 || sent_) {
+          return false;
+        }
         context_.refresh();
       } catch (...) {
         return false;  // headers are gone already: a truncated chunked body tells the client
@@ -365,17 +417,23 @@ class ExportStream {
  private:
   bool run(const BodySink& sink) {
     std::string buffer;
-    if (csv_) buffer = "id,date,title,url,categories,score\r\n";
+    if (csv_) {
+      buffer = "id,date,title,url,categories,score\r\n";
+    }
     bool client_gone = false;
     context_.searcher().export_matches(request_, [&](const ExportRow& row) {
       csv_ ? append_csv_row(buffer, row) : append_ndjson_row(buffer, row);
-      if (buffer.size() < kFlushBytes) return true;
+      if (buffer.size() < kFlushBytes) {
+        return true;
+      }
       sent_ = true;
       client_gone = !sink(buffer);
       buffer.clear();
       return !client_gone;
     });
-    if (client_gone) return false;
+    if (client_gone) {
+      return false;
+    }
     return buffer.empty() || sink(buffer);
   }
 
@@ -396,7 +454,9 @@ Response handle_search(const Request& request, const Captures&, Context& context
 Response handle_article(const Request&, const Captures& captures, Context& context) {
   const std::string& id = captures.at(0);
   auto record = with_searcher(context, [&](Searcher& searcher) { return searcher.article(id); });
-  if (!record) throw HttpError(404, "not_found", "no article with this id");
+  if (!record) {
+    throw HttpError(404, "not_found", "no article with this id");
+  }
   return json_response(*record);
 }
 
@@ -407,17 +467,27 @@ Response handle_related_article(const Request& request, const Captures& captures
   const Filters filters = filters_from(request.params);
   auto hits = with_searcher(
       context, [&](Searcher& searcher) { return searcher.related_to_article(id, n, filters); });
-  if (!hits) throw HttpError(404, "not_found", "no article with this id");
+  if (!hits) {
+    throw HttpError(404, "not_found", "no article with this id");
+  }
   return json_response(hits_json(*hits));
 }
 
 Response handle_related_text(const Request& request, const Captures&, Context& context) {
   const json body = parse_body(request.body);
-  if (!body.is_object()) bad_parameter("the body must be a JSON object");
-  if (!body.contains("text")) bad_parameter("text is required");
+  if (!body.is_object()) {
+    bad_parameter("the body must be a JSON object");
+  }
+  if (!body.contains("text")) {
+    bad_parameter("text is required");
+  }
   const std::string text = string_field(body, "text");
-  if (text.size() > kMaxDraftBytes) bad_parameter("text is longer than 1,000,000 bytes");
-  if (is_blank(text)) bad_parameter("text is empty");
+  if (text.size() > kMaxDraftBytes) {
+    bad_parameter("text is longer than 1,000,000 bytes");
+  }
+  if (is_blank(text)) {
+    bad_parameter("text is empty");
+  }
   unsigned n = 5;
   if (auto it = body.find("n"); it != body.end() && !it->is_null()) {
     if (!it->is_number_integer() || it->get<long long>() < 1 ||
@@ -449,7 +519,9 @@ Response handle_export(const Request& request, const Captures&, Context& context
   search.filters = filters_from(request.params);
   search.sort = parse_sort(request.params);
   const std::string format = first(request.params, "format").value_or("ndjson");
-  if (format != "csv" && format != "ndjson") bad_parameter("format must be csv or ndjson");
+  if (format != "csv" && format != "ndjson") {
+    bad_parameter("format must be csv or ndjson");
+  }
   const bool csv = format == "csv";
 
   Response response;
@@ -498,12 +570,16 @@ Handler asset_handler(const Asset& asset) {
 /// "/a/b%2Fc" → {"a", "b%2Fc"} (still encoded); "/" → {}. @p path starts with '/'.
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> segments;
-  if (path == "/") return segments;
+  if (path == "/") {
+    return segments;
+  }
   std::size_t start = 1;
   for (;;) {
     const std::size_t slash = path.find('/', start);
     segments.push_back(path.substr(start, slash - start));
-    if (slash == std::string_view::npos) break;
+    if (slash == std::string_view::npos) {
+      break;
+    }
     start = slash + 1;
   }
   return segments;
@@ -515,15 +591,21 @@ bool is_capture(std::string_view segment) {
 
 /// True when @p path has the shape of @p pattern; fills @p captures.
 bool match(std::string_view pattern, std::string_view path, Captures& captures) {
-  if (path.empty() || path.front() != '/') return false;
+  if (path.empty() || path.front() != '/') {
+    return false;
+  }
   const auto want = split_path(pattern);
   const auto have = split_path(path);
-  if (want.size() != have.size()) return false;
+  if (want.size() != have.size()) {
+    return false;
+  }
   Captures found;
   for (std::size_t i = 0; i < want.size(); ++i) {
     std::string segment = percent_decode(have[i]);
     if (is_capture(want[i])) {
-      if (segment.empty()) return false;
+      if (segment.empty()) {
+        return false;
+      }
       found.push_back(std::move(segment));
     } else if (segment != want[i]) {
       return false;
@@ -534,9 +616,15 @@ bool match(std::string_view pattern, std::string_view path, Captures& captures) 
 }
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
   return -1;
 }
 
@@ -575,7 +663,9 @@ std::vector<Route> api_routes() {
   };
   for (const Asset& asset : web_assets()) {
     routes.push_back({"GET", "/" + std::string(asset.path), "page", asset_handler(asset)});
-    if (asset.path == "index.html") routes.push_back({"GET", "/", "page", asset_handler(asset)});
+    if (asset.path == "index.html") {
+      routes.push_back({"GET", "/", "page", asset_handler(asset)});
+    }
   }
   return routes;
 }
@@ -587,7 +677,9 @@ Response dispatch(const std::vector<Route>& routes, const Request& request, Cont
   std::string allowed;
   for (const Route& candidate : routes) {
     Captures found;
-    if (!match(candidate.pattern, request.path, found)) continue;
+    if (!match(candidate.pattern, request.path, found)) {
+      continue;
+    }
     if (candidate.method == method) {
       route = &candidate;
       captures = std::move(found);
@@ -601,7 +693,9 @@ Response dispatch(const std::vector<Route>& routes, const Request& request, Cont
     Response response = allowed.empty()
                             ? error_response(404, "not_found", "no such path")
                             : error_response(405, "method_not_allowed", "use " + allowed);
-    if (!allowed.empty()) response.headers.emplace_back("Allow", allowed);
+    if (!allowed.empty()) {
+      response.headers.emplace_back("Allow", allowed);
+    }
     response.endpoint = allowed.empty() ? "unknown" : "method_not_allowed";
     return response;
   }

@@ -43,7 +43,9 @@ void Metrics::record(const std::string& endpoint, int status, double seconds) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++requests_[{endpoint, status}];
   Histogram& h = durations_[endpoint];
-  if (bucket < static_cast<std::ptrdiff_t>(kBuckets.size())) ++h.buckets[bucket];
+  if (bucket < static_cast<std::ptrdiff_t>(kBuckets.size())) {
+    ++h.buckets[bucket];
+  }
   ++h.count;
   h.sum += seconds;
 }

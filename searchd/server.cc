@@ -47,7 +47,9 @@ unsigned parse_count(const std::string& flag, const std::string& text, unsigned 
     throw std::invalid_argument(flag + " needs a number, not '" + text + "'");
   }
   const unsigned long value = std::stoul(text);
-  if (value > max) throw std::invalid_argument(flag + " is at most " + std::to_string(max));
+  if (value > max) {
+    throw std::invalid_argument(flag + " is at most " + std::to_string(max));
+  }
   return static_cast<unsigned>(value);
 }
 
@@ -63,13 +65,17 @@ std::pair<std::string, unsigned> parse_remote(const std::string& spec) {
     host = host.substr(1, host.size() - 2);
   }
   const unsigned port = parse_count("--index " + spec + " port", rest.substr(colon + 1), 65535);
-  if (port == 0) throw std::invalid_argument("--index " + spec + ": port 0");
+  if (port == 0) {
+    throw std::invalid_argument("--index " + spec + ": port 0");
+  }
   return {host, port};
 }
 
 std::string stat_identity(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "-";
+  if (::stat(path.c_str(), &st) != 0) {
+    return "-";
+  }
   return std::to_string(st.st_ino) + ':' + std::to_string(st.st_mtim.tv_sec) + '.' +
          std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
 }
@@ -111,22 +117,32 @@ ServerOptions parse_options(const std::vector<std::string>& args) {
                                                            : "unexpected argument " + flag);
     }
     if (flag == "--index") {
-      if (value.empty()) throw std::invalid_argument("--index needs a folder or tcp://HOST:PORT");
-      if (is_remote(value)) parse_remote(value);  // validates
+      if (value.empty()) {
+        throw std::invalid_argument("--index needs a folder or tcp://HOST:PORT");
+      }
+      if (is_remote(value)) {
+        parse_remote(value);  // validates
+      }
       options.indexes.push_back(value);
     } else if (flag == "--host") {
-      if (value.empty()) throw std::invalid_argument("--host needs an address");
+      if (value.empty()) {
+        throw std::invalid_argument("--host needs an address");
+      }
       options.host = value;
     } else if (flag == "--port") {
       options.port = static_cast<int>(parse_count("--port", value, 65535));
     } else if (flag == "--threads") {
       options.threads = parse_count("--threads", value, 1024);
-      if (options.threads == 0) throw std::invalid_argument("--threads must be at least 1");
+      if (options.threads == 0) {
+        throw std::invalid_argument("--threads must be at least 1");
+      }
     } else {
       throw std::invalid_argument("unknown option " + flag);
     }
   }
-  if (options.indexes.empty()) throw std::invalid_argument("--index is required");
+  if (options.indexes.empty()) {
+    throw std::invalid_argument("--index is required");
+  }
   return options;
 }
 
@@ -150,7 +166,9 @@ Xapian::Database IndexSet::open() const {
 std::string IndexSet::stamp() const {
   std::string stamp;
   for (const auto& spec : specs_) {
-    if (!is_remote(spec)) stamp += stat_identity(spec + "/" + schema::kStubFile);
+    if (!is_remote(spec)) {
+      stamp += stat_identity(spec + "/" + schema::kStubFile);
+    }
     stamp += ';';
   }
   return stamp;
@@ -204,7 +222,9 @@ std::unique_ptr<SearcherPool::Slot> SearcherPool::take() {
       free_.pop_back();
     }
   }
-  if (!slot) return open_slot();
+  if (!slot) {
+    return open_slot();
+  }
   freshen(slot);
   return slot;
 }
@@ -236,19 +256,27 @@ void SearcherPool::give_back(std::unique_ptr<Slot> slot) {
 
 void SearcherPool::note_version(const std::string& version) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (version == seen_version_) return;
-  if (!seen_version_.empty() && metrics_) metrics_->record_reload();
+  if (version == seen_version_) {
+    return;
+  }
+  if (!seen_version_.empty() && metrics_) {
+    metrics_->record_reload();
+  }
   seen_version_ = version;
 }
 
 SearcherPool::Lease::Lease(SearcherPool& pool) : pool_(pool) {}
 
 SearcherPool::Lease::~Lease() {
-  if (slot_) pool_.give_back(std::move(slot_));
+  if (slot_) {
+    pool_.give_back(std::move(slot_));
+  }
 }
 
 Searcher& SearcherPool::Lease::searcher() {
-  if (!slot_) slot_ = pool_.take();
+  if (!slot_) {
+    slot_ = pool_.take();
+  }
   return slot_->searcher;
 }
 
@@ -283,7 +311,9 @@ void Server::start() {
   }
 
   unsigned threads = options_.threads;
-  if (threads == 0) threads = std::max(2u, std::thread::hardware_concurrency());
+  if (threads == 0) {
+    threads = std::max(2u, std::thread::hardware_concurrency());
+  }
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_read_timeout(kReadTimeoutSeconds, 0);
   http_->set_write_timeout(kWriteTimeoutSeconds, 0);
@@ -305,14 +335,16 @@ void Server::start() {
   http_->Options(any, handler);
   http_->set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& out) {
-        if (!out.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours
+        if (!out.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;  // ours
+        }
         const auto [code, message] = transport_error(out.status);
         const Response error = error_response(out.status, code, message);
         out.set_content(error.body, error.content_type);
         return httplib::Server::HandlerResponse::Handled;
       }));
   http_->set_exception_handler(
-      [](const httplib::Request&, httplib::Response& out, std::exception_ptr) {
+      [](const httplib::Request&, httplib::Response& out, const std::exception_ptr&) {
         const Response error = error_response(500, "internal", "unexpected error");
         out.status = error.status;
         out.set_content(error.body, error.content_type);
@@ -336,7 +368,9 @@ bool Server::run() {
 void Server::stop() {
   stopping_ = true;
   // httplib's stop() must run once, and only once the server is listening.
-  if (http_->is_running() && !stop_sent_.exchange(true)) http_->stop();
+  if (http_->is_running() && !stop_sent_.exchange(true)) {
+    http_->stop();
+  }
 }
 
 bool Server::stopped() const {
@@ -355,10 +389,14 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
   // The lease lives as long as the response: a streamed export keeps its handle.
   std::shared_ptr<SearcherPool::Lease> lease = pool_.lease();
   Response response = dispatch(routes_, request, *lease);
-  if (response.status == 503) lease->discard();
+  if (response.status == 503) {
+    lease->discard();
+  }
 
   out.status = response.status;
-  for (const auto& [name, value] : response.headers) out.set_header(name, value);
+  for (const auto& [name, value] : response.headers) {
+    out.set_header(name, value);
+  }
   out.set_header("X-Content-Type-Options", "nosniff");
   auto elapsed = [started] {
     return std::chrono::duration<double>(Clock::now() - started).count();
@@ -374,7 +412,9 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
         const bool complete = stream([this, &sink](std::string_view piece) {
           return !stopping_ && sink.write(piece.data(), piece.size());
         });
-        if (complete) sink.done();
+        if (complete) {
+          sink.done();
+        }
         return complete;
       },
       [this, endpoint = response.endpoint, status = response.status, elapsed](bool) {
@@ -416,29 +456,36 @@ int run_cli(int argc, char** argv) {
     return 1;
   }
   std::string from;
-  for (const auto& spec : options.indexes) from += (from.empty() ? "" : ", ") + spec;
+  for (const auto& spec : options.indexes) {
+    from += (from.empty() ? "" : ", ") + spec;
+  }
   std::cerr << "searchd: " << server.documents_at_start() << " documents from " << from
             << ", listening on http://" << options.host << ':' << server.port() << '\n';
 
   std::atomic<bool> finished{false};
   std::thread waiter([&] {
-    const timespec tick{0, 100 * 1000 * 1000};
+    const timespec tick{0, 100L * 1000 * 1000};
     bool signalled = false;
     while (!finished) {
-      if (!signalled) signalled = sigtimedwait(&stop_signals, nullptr, &tick) > 0;
+      if (!signalled) {
+        signalled = sigtimedwait(&stop_signals, nullptr, &tick) > 0;
+      }
       if (signalled) {
         server.stop();  // retried until the server has really been told
-        if (!server.stopped())
+        if (!server.stopped()) {
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        else
+        } else {
           break;
+        }
       }
     }
   });
   const bool served = server.run();
   finished = true;
   waiter.join();
-  if (!served) std::cerr << "searchd: serving failed\n";
+  if (!served) {
+    std::cerr << "searchd: serving failed\n";
+  }
   return served ? 0 : 1;
 }
 
