@@ -16,7 +16,7 @@ namespace {
 constexpr std::size_t kMaxCompletionCandidates = 2000;  // completions: terms looked at, at most
 constexpr std::size_t kMaxWords = 16;            // did-you-mean: query words looked at, at most
 constexpr std::size_t kMaxCandidatesScored = 6;  // corrections weighed in context, at most
-constexpr Xapian::doccount kCountLimit = 1000;   // co-occurrence counts exact up to this
+constexpr Xapian::doccount kCountLimit = 200;    // co-occurrence counts exact up to this
 constexpr Xapian::termcount kPhraseWindow = 3;   // "neighbours": one word may come between
 
 bool is_space(char c) {
@@ -134,8 +134,7 @@ std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::D
     }
   }
   edits.erase(word);
-  for (const std::string& edit : edits) {
-    if (analysis::is_stop_word(edit)) continue;
+  for (const std::string& edit : edits) {  // stop words too: "lees" is "les"
     const Xapian::doccount freq = db.get_termfreq(edit);
     if (freq > 0) found.emplace_back(edit, freq);
   }
@@ -151,17 +150,17 @@ Xapian::doccount count(const Xapian::Database& db, const Xapian::Query& query) {
 }
 
 /// The best correction of the unknown word words[i]: among the indexed words one
-/// edit away and the spelling table's suggestion, the one found most often next
-/// to its neighbours in the query, then with the other words, then the most frequent.
+/// edit away, the one found most often next to its neighbours in the query, then
+/// with the other words, then the most frequent; else the spelling table's
+/// suggestion (two edits away).
 std::string best_correction(const Xapian::Database& db, const std::vector<QueryWord>& words,
                             std::size_t i) {
   const std::string& typed = words[i].folded;
   auto candidates = near_words(db, typed);
-  const std::string suggested = spelling_of(db, typed);
-  if (!suggested.empty() && suggested != typed &&
-      std::none_of(candidates.begin(), candidates.end(),
-                   [&](const auto& c) { return c.first == suggested; })) {
-    candidates.emplace_back(suggested, db.get_termfreq(suggested));
+  if (candidates.empty()) {  // two edits away (or not ASCII): the spelling table's choice
+    const std::string suggested = spelling_of(db, typed);
+    if (suggested.empty() || suggested == typed) return {};
+    return suggested;
   }
   if (candidates.size() <= 1) return candidates.empty() ? std::string() : candidates[0].first;
   std::sort(candidates.begin(), candidates.end(),

@@ -496,6 +496,7 @@ TEST_F(SearchTest, SuggestsCorrectionsWithAccents) {
       {"vacin", "vain"},                  // alone: the most frequent of the near words
       {"grippe vacin", "grippe vaccin"},  // in context: the one found with the others
       {"vacin contre grippe", "vaccin contre grippe"},
+      {"lees donnees", "les données"},   // a stop word can be the correction
       {"sante publique", std::nullopt},  // nothing to correct
       {"", std::nullopt},
       {"AND OR", std::nullopt},
