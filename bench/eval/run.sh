@@ -48,6 +48,9 @@ qrels=$piaf/qrels-dev.txt
 docs=("$piaf/paragraphs.jsonl" "$shared"/corpora/orangesum/articles-*.jsonl.gz)
 results=$build/eval-results
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+# Debian's python3 (stdlib only) and its sqlite3, whatever else is first on PATH.
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
 
 # ---- build --------------------------------------------------------------------
 targets=(eval_tool eval_xapian)
@@ -80,7 +83,7 @@ pg_version() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 cache_key=$( {
   cat "$root"/bench/eval/{baselines.py,eval_xapian.cc,metrics.cc,metrics.h}
   sha256sum "${docs[@]}" "$questions" | cut -d' ' -f1
-  python3 -c 'import sqlite3; print(sqlite3.sqlite_version)'
+  "$python" -c 'import sqlite3; print(sqlite3.sqlite_version)'
   pkg-config --modversion xapian-core 2>/dev/null || xapian-config --version 2>/dev/null || true
   pg_version
 } | sha256sum | cut -c1-16)
@@ -99,7 +102,7 @@ run_xapian() {
     --runs "$work/xapian-written.run" "$work/xapian-noaccents.run" && store xapian
 }
 run_sqlite() {
-  python3 "$root/bench/eval/baselines.py" sqlite --tmp "$work" --jobs 2 --docs "${docs[@]}" \
+  "$python" "$root/bench/eval/baselines.py" sqlite --tmp "$work" --jobs 2 --docs "${docs[@]}" \
     --queries "$questions" "$work/questions-noaccents.tsv" \
     --runs "$work/sqlite-written.run" "$work/sqlite-noaccents.run" && store sqlite
 }
@@ -118,14 +121,14 @@ start_postgres() {
   pgdata=$work/pg/data
   mkdir -p "$work/pg"
   [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg"
-  pgport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  pgport=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   as_pg "$pgbin/initdb" -D "$pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$work/pg-initdb.log" 2>&1
   as_pg "$pgbin/pg_ctl" -D "$pgdata" -l "$work/pg/server.log" -w -o \
     "-c listen_addresses=127.0.0.1 -p $pgport -c unix_socket_directories=$work/pg -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=512MB -c maintenance_work_mem=512MB -c max_wal_size=4GB" \
     start >/dev/null
 }
 run_postgres() {
-  python3 "$root/bench/eval/baselines.py" postgres --port "$pgport" --tmp "$work" --jobs 2 \
+  "$python" "$root/bench/eval/baselines.py" postgres --port "$pgport" --tmp "$work" --jobs 2 \
     --docs "${docs[@]}" --queries "$questions" "$work/questions-noaccents.tsv" \
     --runs "$work/postgres-written.run" "$work/postgres-noaccents.run" && store postgres
 }
