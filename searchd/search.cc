@@ -153,7 +153,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
     spies.attach(enquire);
     const std::uint64_t first = std::uint64_t(std::max(request.page, 1u) - 1) * request.per_page;
     const auto offset = static_cast<Xapian::doccount>(std::min<std::uint64_t>(first, all));
-    Xapian::MSet mset = enquire.get_mset(offset, request.per_page, all);
+    Xapian::MSet mset = enquire.get_mset(offset, std::min(request.per_page, all), all);
     r.total = mset.get_matches_estimated();  // exact: check_at_least covers every document
     spies.read_categories(r.category);
     spies.read_dates(r.year, r.month);

@@ -115,17 +115,22 @@ class SearchTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     articles_ = new std::map<std::string, corpus::Article>(articles_by_id());
-    {
-      Xapian::WritableDatabase db(dir_->path() + "/db", Xapian::DB_CREATE_OR_OVERWRITE);
-      const analysis::Analyzer analyzer = analysis::make_french_analyzer();
-      for (const auto& [id, article] : *articles_) {
-        std::vector<std::string> spelling;
-        db.replace_document(indexer::id_term(id),
-                            indexer::make_document(article, analyzer, &spelling));
-        for (const std::string& word : spelling) db.add_spelling(word);
+    // The same articles in one database, and spread over two shards.
+    Xapian::WritableDatabase db(dir_->path() + "/db", Xapian::DB_CREATE_OR_OVERWRITE);
+    Xapian::WritableDatabase shards[] = {
+        Xapian::WritableDatabase(dir_->path() + "/shard0", Xapian::DB_CREATE_OR_OVERWRITE),
+        Xapian::WritableDatabase(dir_->path() + "/shard1", Xapian::DB_CREATE_OR_OVERWRITE)};
+    const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+    std::size_t n = 0;
+    for (const auto& [id, article] : *articles_) {
+      std::vector<std::string> spelling;
+      const Xapian::Document doc = indexer::make_document(article, analyzer, &spelling);
+      for (Xapian::WritableDatabase* target : {&db, &shards[n++ % 2]}) {
+        target->replace_document(indexer::id_term(id), doc);
+        for (const std::string& word : spelling) target->add_spelling(word);
       }
-      db.commit();
     }
+    for (Xapian::WritableDatabase* target : {&db, &shards[0], &shards[1]}) target->commit();
   }
   static void TearDownTestSuite() {
     delete articles_;
@@ -608,6 +613,42 @@ TEST_F(SearchTest, ExportStreamsEveryMatchInOrder) {
   EXPECT_EQ(rows, 2);
 }
 
+// ---- Shards -------------------------------------------------------------------------
+
+TEST_F(SearchTest, ShardsAnswerLikeOneDatabase) {
+  Xapian::Database both(dir_->path() + "/shard0");
+  both.add_database(Xapian::Database(dir_->path() + "/shard1"));
+  Searcher sharded(both);
+  Filters f;
+  f.categories = {"Santé", "Recherche"};
+  f.from = "2020-01-01";
+  for (const std::string& q : {std::string(), std::string("santé"), std::string("hopital coeur")}) {
+    for (Sort sort : {Sort::kRelevance, Sort::kOldest}) {
+      SearchRequest request;
+      request.q = q;
+      request.sort = sort;
+      request.filters = f;
+      const SearchResult one = searcher_->search(request), two = sharded.search(request);
+      EXPECT_EQ(two.total, one.total) << q;
+      EXPECT_EQ(ids_of(two.hits), ids_of(one.hits)) << q;
+      EXPECT_EQ(facet_string(two.category), facet_string(one.category)) << q;
+      EXPECT_EQ(facet_string(two.month), facet_string(one.month)) << q;
+      Xapian::doccount exported = 0;
+      sharded.export_matches(request, [&](const ExportRow&) { return ++exported > 0; });
+      EXPECT_EQ(exported, one.total) << q;
+    }
+  }
+  EXPECT_EQ(sharded.search({"sante publiqe"}).suggestion, "santé publique");
+  EXPECT_EQ(joined(sharded.suggest("hop", 2)), "hôpital hôpitaux");
+  ASSERT_TRUE(sharded.article("a7"));
+  EXPECT_EQ((*sharded.article("a7"))["title"], "Budget de l’hôpital public");
+  const auto related = sharded.related_to_article("a1", 3, {});
+  ASSERT_TRUE(related);
+  ASSERT_FALSE(related->empty());
+  for (const Hit& hit : *related) EXPECT_NE(hit.id, "a1");
+  EXPECT_EQ(sharded.documents(), kRecords.size());
+}
+
 // ---- Odd input ------------------------------------------------------------------------
 
 TEST_F(SearchTest, OddInputNeverCrashes) {
@@ -636,6 +677,29 @@ TEST_F(SearchTest, OddInputNeverCrashes) {
     searcher_->related_to_text(q, 5, {});
   }
   EXPECT_TRUE(search("donnees", {}, Sort::kRelevance, 1, 0).hits.empty());
+}
+
+TEST_F(SearchTest, EmptyIndexAnswersNothing) {
+  const std::string path = dir_->path() + "/empty";
+  Xapian::WritableDatabase(path, Xapian::DB_CREATE_OR_OVERWRITE).commit();
+  Searcher empty{Xapian::Database(path)};
+  for (const std::string& q : {std::string(), std::string("santé"), std::string("sante publiqe")}) {
+    SearchRequest request;
+    request.q = q;
+    request.filters.categories = {"Santé"};
+    const SearchResult r = empty.search(request);
+    EXPECT_EQ(r.total, 0u);
+    EXPECT_TRUE(r.hits.empty());
+    EXPECT_TRUE(r.category.empty());
+    EXPECT_FALSE(r.suggestion);
+    int rows = 0;
+    empty.export_matches(request, [&](const ExportRow&) { return ++rows > 0; });
+    EXPECT_EQ(rows, 0);
+  }
+  EXPECT_TRUE(empty.suggest("hop", 5).empty());
+  EXPECT_TRUE(empty.related_to_text("santé publique", 5, {}).empty());
+  EXPECT_FALSE(empty.related_to_article("a1", 5, {}));
+  EXPECT_EQ(empty.documents(), 0u);
 }
 
 }  // namespace
