@@ -448,7 +448,7 @@ TEST(ServerLifecycleTest, SigintStopsAnIdleDaemonPromptly) {
   const auto start = std::chrono::steady_clock::now();
   daemon.process().signal(SIGINT);
   EXPECT_EQ(daemon.process().wait(10s), 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
 TEST(ServerLifecycleTest, StartupFailuresExitWithAMessage) {
