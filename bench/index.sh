@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Indexing benchmark: `indexer build --threads 2` over the 36k OrangeSum articles
+# of ../shared/corpora/orangesum, under /usr/bin/time -v, into a temporary folder.
+# Prints documents, wall and CPU seconds, docs/s, MB/s (uncompressed input), peak
+# RSS and the index size on disk. Skips (exit 0) when ../shared is absent.
+#
+#   bench/index.sh [indexer options...]     e.g. bench/index.sh --shards 2
+#   BUILD_DIR=build-x THREADS=1 bench/index.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+corpus="$root/../shared/corpora/orangesum"
+if [ ! -d "$corpus" ]; then
+  echo "bench/index.sh: skipped, $corpus is absent"
+  exit 0
+fi
+build="${BUILD_DIR:-$root/build}"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+indexer="$build/bin/indexer"
+if [ ! -x "$indexer" ]; then
+  echo "bench/index.sh: $indexer is missing: build it first (scripts/build.sh)" >&2
+  exit 1
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/frs-bench-index-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+input_bytes=0
+for f in "$corpus"/*.jsonl.gz; do
+  input_bytes=$((input_bytes + $(gzip -dc "$f" | wc -c)))
+done
+
+status=0
+/usr/bin/time -v "$indexer" build --index "$tmp/index" --threads "${THREADS:-2}" "$@" "$corpus" \
+  2> "$tmp/stderr" || status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+  cat "$tmp/stderr" >&2
+  exit "$status"
+fi
+
+field() { sed -n "s/^[[:space:]]*$1: //p" "$tmp/stderr" | head -1; }
+wall=$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)')
+user=$(field 'User time (seconds)')
+sys=$(field 'System time (seconds)')
+rss_kb=$(field 'Maximum resident set size (kbytes)')
+"$indexer" stats --index "$tmp/index" > "$tmp/stats.json"
+docs=$(sed -n 's/^ *"documents": \([0-9]*\).*/\1/p' "$tmp/stats.json")
+size=$(sed -n 's/^ *"size_bytes": \([0-9]*\).*/\1/p' "$tmp/stats.json")
+
+awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss_kb" -v docs="$docs" \
+    -v size="$size" -v bytes="$input_bytes" -v threads="${THREADS:-2}" 'BEGIN {
+  n = split(wall, p, ":"); secs = 0; for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
+  printf "indexer build --threads %s: %d documents, %.1f MB of text\n", threads, docs, bytes / 1e6;
+  printf "  wall %.2f s, CPU %.2f s (user %.2f + sys %.2f)\n", secs, user + sys, user, sys;
+  printf "  %.0f docs/s, %.2f MB/s (wall); %.0f docs per CPU-second\n",
+         docs / secs, bytes / 1e6 / secs, docs / (user + sys);
+  printf "  peak RSS %.0f MiB, index %.1f MiB on disk\n", rss / 1024, size / 1048576;
+}'
+grep -E '^indexed ' "$tmp/stderr" | sed 's/^/  indexer: /'
