@@ -15,7 +15,9 @@ namespace {
 
 std::string json_string(const nlohmann::json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return {};
+  if (it == object.end() || !it->is_string()) {
+    return {};
+  }
   return it->get<std::string>();
 }
 
@@ -31,7 +33,9 @@ std::size_t word_start(std::string_view text, const analysis::Token& token) {
   }
   const std::string_view bytes = text.substr(token.start, token.end - token.start);
   std::size_t after = 0;
-  if (std::size_t q = bytes.rfind('\''); q != std::string_view::npos) after = q + 1;
+  if (std::size_t q = bytes.rfind('\''); q != std::string_view::npos) {
+    after = q + 1;
+  }
   if (std::size_t q = bytes.rfind("\u2019"); q != std::string_view::npos) {
     after = std::max(after, q + 3);
   }
@@ -41,7 +45,9 @@ std::size_t word_start(std::string_view text, const analysis::Token& token) {
 std::string fold_title(const analysis::Analyzer& analyzer, std::string_view title) {
   std::string folded;
   for (const analysis::Token& token : analyzer.analyze(title)) {
-    if (!folded.empty()) folded += ' ';
+    if (!folded.empty()) {
+      folded += ' ';
+    }
     folded += token.text;
   }
   return folded;
@@ -50,13 +56,17 @@ std::string fold_title(const analysis::Analyzer& analyzer, std::string_view titl
 std::string day_key(std::string_view day) {
   std::string key;
   for (char c : day) {
-    if (c != '-') key += c;
+    if (c != '-') {
+      key += c;
+    }
   }
   return key.size() == 8 ? key : std::string(day);
 }
 
 std::optional<Xapian::Query> category_filter(const Filters& filters) {
-  if (filters.categories.empty()) return std::nullopt;
+  if (filters.categories.empty()) {
+    return std::nullopt;
+  }
   std::vector<Xapian::Query> labels;
   for (const std::string& label : filters.categories) {
     labels.emplace_back(indexer::category_term(label));
@@ -85,8 +95,12 @@ Xapian::Query apply_filters(Xapian::Query query, const std::optional<Xapian::Que
     return Xapian::Query(Xapian::Query::OP_FILTER, query,
                          Xapian::Query(Xapian::Query::OP_AND, *category, *dates));
   }
-  if (category) return Xapian::Query(Xapian::Query::OP_FILTER, query, *category);
-  if (dates) return Xapian::Query(Xapian::Query::OP_FILTER, query, *dates);
+  if (category) {
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, *category);
+  }
+  if (dates) {
+    return Xapian::Query(Xapian::Query::OP_FILTER, query, *dates);
+  }
   return query;
 }
 
@@ -94,7 +108,9 @@ Hit hit_meta(const Xapian::Document& doc) {
   Hit hit;
   const nlohmann::json meta =
       nlohmann::json::parse(doc.get_value(schema::kSlotMeta), nullptr, /*allow_exceptions=*/false);
-  if (!meta.is_object()) return hit;
+  if (!meta.is_object()) {
+    return hit;
+  }
   hit.id = json_string(meta, "id");
   hit.title = json_string(meta, "title");
   hit.url = json_string(meta, "url");
@@ -102,7 +118,9 @@ Hit hit_meta(const Xapian::Document& doc) {
   auto categories = meta.find("categories");
   if (categories != meta.end() && categories->is_array()) {
     for (const auto& label : *categories) {
-      if (label.is_string()) hit.categories.push_back(label.get<std::string>());
+      if (label.is_string()) {
+        hit.categories.push_back(label.get<std::string>());
+      }
     }
   }
   return hit;
@@ -111,10 +129,14 @@ Hit hit_meta(const Xapian::Document& doc) {
 std::string stored_text(const Xapian::Document& doc) {
   const nlohmann::json record =
       nlohmann::json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object()) return {};
+  if (!record.is_object()) {
+    return {};
+  }
   std::string body = json_string(record, "body");
   bool blank = true;
-  for (char c : body) blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  for (char c : body) {
+    blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+  }
   return blank ? json_string(record, "summary") : body;
 }
 
@@ -128,12 +150,16 @@ std::string surface_form(const Xapian::Database& db, const std::string& folded) 
       best = (*it).substr(prefix.size());
     }
   }
-  if (best.empty() || best_freq * 2 <= db.get_termfreq(folded)) return folded;
+  if (best.empty() || best_freq * 2 <= db.get_termfreq(folded)) {
+    return folded;
+  }
   return best;
 }
 
 bool is_word_term(std::string_view term) {
-  if (term.empty()) return false;
+  if (term.empty()) {
+    return false;
+  }
   const unsigned char c = static_cast<unsigned char>(term[0]);
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
 }

@@ -40,7 +40,9 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
                                std::string_view text, unsigned n_terms) {
   std::unordered_map<std::string, Xapian::termcount> tf;
   for (analysis::Token& token : analyzer.analyze(text)) {
-    if (token.text.size() >= 2 && is_word_term(token.text)) ++tf[std::move(token.text)];
+    if (token.text.size() >= 2 && is_word_term(token.text)) {
+      ++tf[std::move(token.text)];
+    }
   }
   const double documents = std::max<double>(1, db.get_doccount());
   struct Scored {
@@ -51,9 +53,13 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
   std::vector<Scored> scored;
   for (const auto& [term, count] : tf) {
     const Xapian::doccount df = db.get_termfreq(term);
-    if (df == 0) continue;
+    if (df == 0) {
+      continue;
+    }
     const double idf = std::log(documents / df);
-    if (idf > 0) scored.push_back({count * idf, &term, count});
+    if (idf > 0) {
+      scored.push_back({count * idf, &term, count});
+    }
   }
   const std::size_t keep = std::min<std::size_t>(n_terms, scored.size());
   std::partial_sort(scored.begin(), scored.begin() + keep, scored.end(),
@@ -61,7 +67,9 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
                       return a.score != b.score ? a.score > b.score : *a.term < *b.term;
                     });
   std::vector<Xapian::Query> terms;
-  for (std::size_t i = 0; i < keep; ++i) terms.emplace_back(*scored[i].term, scored[i].tf);
+  for (std::size_t i = 0; i < keep; ++i) {
+    terms.emplace_back(*scored[i].term, scored[i].tf);
+  }
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 

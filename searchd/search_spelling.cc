@@ -26,7 +26,9 @@ bool is_space(char c) {
 bool is_operator(std::string_view word) {
   static constexpr std::array<std::string_view, 7> kOperators = {"AND", "OR",   "NOT", "ET",
                                                                  "OU",  "SAUF", "NEAR"};
-  if (word.substr(0, 5) == "NEAR/") return true;
+  if (word.substr(0, 5) == "NEAR/") {
+    return true;
+  }
   return std::find(kOperators.begin(), kOperators.end(), word) != kOperators.end();
 }
 
@@ -35,10 +37,14 @@ enum class Field { kNone, kText, kOther };
 
 Field field_of(std::string_view chunk, std::size_t& value_at) {
   const std::size_t colon = chunk.find(':');
-  if (colon == std::string_view::npos || colon == 0) return Field::kNone;
+  if (colon == std::string_view::npos || colon == 0) {
+    return Field::kNone;
+  }
   const std::string_view name = chunk.substr(0, colon);
   value_at = colon + 1;
-  if (name == "title" || name == "titre") return Field::kText;
+  if (name == "title" || name == "titre") {
+    return Field::kText;
+  }
   if (name == "category" || name == "categorie" || name == "catégorie" || name == "date") {
     return Field::kOther;
   }
@@ -76,22 +82,34 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
   std::vector<QueryWord> words;
   std::size_t pos = 0;
   while (pos < q.size() && words.size() < kMaxWords) {
-    while (pos < q.size() && is_space(q[pos])) ++pos;
+    while (pos < q.size() && is_space(q[pos])) {
+      ++pos;
+    }
     std::size_t end = pos;
-    while (end < q.size() && !is_space(q[end])) ++end;
+    while (end < q.size() && !is_space(q[end])) {
+      ++end;
+    }
     std::size_t start = pos;
     pos = end;
     // Strip the syntax around a word: -word, +word, (word), "word", word*.
     while (start < end && std::string_view("-+(\"").find(q[start]) != std::string_view::npos) {
       ++start;
     }
-    if (start < end && q[end - 1] == '*') continue;  // prefix: nothing to correct
+    if (start < end && q[end - 1] == '*') {
+      continue;  // prefix: nothing to correct
+    }
     std::string_view chunk = q.substr(start, end - start);
-    if (chunk.empty() || is_operator(chunk)) continue;
+    if (chunk.empty() || is_operator(chunk)) {
+      continue;
+    }
     std::size_t value_at = 0;
     const Field field = field_of(chunk, value_at);
-    if (field == Field::kOther) continue;
-    if (field == Field::kText) start += value_at;
+    if (field == Field::kOther) {
+      continue;
+    }
+    if (field == Field::kText) {
+      start += value_at;
+    }
     chunk = q.substr(start, end - start);
     for (analysis::Token& token : analyzer.analyze(chunk)) {
       if (token.text.empty() || all_digits(token.text) || analysis::is_stop_word(token.text)) {
@@ -115,10 +133,14 @@ std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::D
   std::vector<std::pair<std::string, Xapian::doccount>> found;
   const bool ascii = std::all_of(word.begin(), word.end(),
                                  [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (!ascii || word.size() < 3) return found;
+  if (!ascii || word.size() < 3) {
+    return found;
+  }
   std::set<std::string> edits;
   for (std::size_t i = 0; i <= word.size(); ++i) {
-    if (i < word.size()) edits.insert(word.substr(0, i) + word.substr(i + 1));
+    if (i < word.size()) {
+      edits.insert(word.substr(0, i) + word.substr(i + 1));
+    }
     if (i + 1 < word.size()) {
       std::string swapped = word;
       std::swap(swapped[i], swapped[i + 1]);
@@ -136,7 +158,9 @@ std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::D
   edits.erase(word);
   for (const std::string& edit : edits) {  // stop words too: "lees" is "les"
     const Xapian::doccount freq = db.get_termfreq(edit);
-    if (freq > 0) found.emplace_back(edit, freq);
+    if (freq > 0) {
+      found.emplace_back(edit, freq);
+    }
   }
   return found;
 }
@@ -158,20 +182,30 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
   const std::string& typed = words[i].folded;
   auto candidates = near_words(db, typed);
   if (candidates.empty()) {  // two edits away (or not ASCII): the spelling table's choice
-    const std::string suggested = spelling_of(db, typed);
-    if (suggested.empty() || suggested == typed) return {};
+    std::string suggested = spelling_of(db, typed);
+    if (suggested.empty() || suggested == typed) {
+      return {};
+    }
     return suggested;
   }
-  if (candidates.size() <= 1) return candidates.empty() ? std::string() : candidates[0].first;
+  if (candidates.size() <= 1) {
+    return candidates.empty() ? std::string() : candidates[0].first;
+  }
   std::sort(candidates.begin(), candidates.end(),
             [](const auto& a, const auto& b) { return a.second > b.second; });
-  if (candidates.size() > kMaxCandidatesScored) candidates.resize(kMaxCandidatesScored);
+  if (candidates.size() > kMaxCandidatesScored) {
+    candidates.resize(kMaxCandidatesScored);
+  }
 
   std::vector<Xapian::Query> others;
   for (std::size_t k = 0; k < words.size(); ++k) {
-    if (k != i && words[k].known) others.emplace_back(words[k].folded);
+    if (k != i && words[k].known) {
+      others.emplace_back(words[k].folded);
+    }
   }
-  if (others.empty()) return candidates[0].first;
+  if (others.empty()) {
+    return candidates[0].first;
+  }
   const QueryWord* before = i > 0 && words[i - 1].known ? &words[i - 1] : nullptr;
   const QueryWord* after = i + 1 < words.size() && words[i + 1].known ? &words[i + 1] : nullptr;
   struct Score {
@@ -189,8 +223,12 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
       const Xapian::Query pair[] = {Xapian::Query(first), Xapian::Query(second)};
       return count(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, kPhraseWindow));
     };
-    if (before) score.adjacent += phrase(before->folded, candidate);
-    if (after) score.adjacent += phrase(candidate, after->folded);
+    if (before) {
+      score.adjacent += phrase(before->folded, candidate);
+    }
+    if (after) {
+      score.adjacent += phrase(candidate, after->folded);
+    }
     std::vector<Xapian::Query> all = others;
     all.emplace_back(candidate);
     score.together = count(db, Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()));
@@ -209,18 +247,24 @@ std::optional<std::string> did_you_mean(const Xapian::Database& db,
   std::vector<QueryWord> words = query_words(db, analyzer, q);
   bool corrected = false;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (words[i].known) continue;
+    if (words[i].known) {
+      continue;
+    }
     words[i].correction = best_correction(db, words, i);
     corrected = corrected || !words[i].correction.empty();
   }
-  if (!corrected) return std::nullopt;
+  if (!corrected) {
+    return std::nullopt;
+  }
   // Every checked word with its usual accents; the rest as typed.
   std::string out;
   std::size_t at = 0;
   for (const QueryWord& word : words) {
     const std::string& folded = word.correction.empty() ? word.folded : word.correction;
     const std::string surface = surface_form(db, folded);
-    if (surface == word.folded) continue;  // as typed already (give or take case)
+    if (surface == word.folded) {
+      continue;  // as typed already (give or take case)
+    }
     out.append(q.substr(at, word.start - at));
     out += surface;
     at = word.end;
@@ -232,24 +276,38 @@ std::optional<std::string> did_you_mean(const Xapian::Database& db,
 std::vector<std::string> complete(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                   std::string_view prefix, unsigned n) {
   std::vector<std::string> out;
-  if (n == 0 || prefix.empty() || is_space(prefix.back())) return out;
+  if (n == 0 || prefix.empty() || is_space(prefix.back())) {
+    return out;
+  }
   std::size_t characters = 0;  // code points, not bytes
   for (char c : prefix) {
-    if (!is_space(c) && (static_cast<unsigned char>(c) & 0xC0) != 0x80) ++characters;
+    if (!is_space(c) && (static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+      ++characters;
+    }
   }
-  if (characters < 2) return out;
+  if (characters < 2) {
+    return out;
+  }
   const std::vector<analysis::Token> tokens = analyzer.analyze(prefix);
-  if (tokens.empty() || tokens.back().end != prefix.size()) return out;
+  if (tokens.empty() || tokens.back().end != prefix.size()) {
+    return out;
+  }
   const analysis::Token& last = tokens.back();
   const std::string& folded = last.text;
-  if (!is_word_term(folded)) return out;
+  if (!is_word_term(folded)) {
+    return out;
+  }
 
   std::vector<std::pair<Xapian::doccount, std::string>> candidates;
   std::size_t seen = 0;
   for (auto it = db.allterms_begin(folded); it != db.allterms_end(folded); ++it) {
-    if (++seen > kMaxCompletionCandidates) break;
+    if (++seen > kMaxCompletionCandidates) {
+      break;
+    }
     const std::string term = *it;
-    if (!is_word_term(term) || analysis::is_stop_word(term)) continue;
+    if (!is_word_term(term) || analysis::is_stop_word(term)) {
+      continue;
+    }
     candidates.emplace_back(it.get_termfreq(), term);
   }
   const std::size_t keep = std::min<std::size_t>(n, candidates.size());

@@ -37,7 +37,9 @@ struct Window {
   std::size_t first = 0, last = 0;
   std::size_t distinct = 0, matched = 0;
   bool better_than(const Window& other) const {
-    if (distinct != other.distinct) return distinct > other.distinct;
+    if (distinct != other.distinct) {
+      return distinct > other.distinct;
+    }
     return matched > other.matched;
   }
 };
@@ -48,10 +50,14 @@ Window window_at(const std::vector<Word>& words, std::size_t first, const Snippe
   while (w.last < words.size() && w.last - first < options.max_words &&
          (w.last == first || words[w.last].end - words[first].start <= options.max_bytes)) {
     const Word& word = words[w.last++];
-    if (!word.key) continue;
+    if (!word.key) {
+      continue;
+    }
     ++w.matched;
     auto same = [&](const std::string* key) { return *key == *word.key; };
-    if (std::none_of(keys.begin(), keys.end(), same)) keys.push_back(word.key);
+    if (std::none_of(keys.begin(), keys.end(), same)) {
+      keys.push_back(word.key);
+    }
   }
   w.distinct = keys.size();
   return w;
@@ -62,15 +68,25 @@ Window window_at(const std::vector<Word>& words, std::size_t first, const Snippe
 Window best_window(const std::vector<Word>& words, const SnippetOptions& options) {
   Window best = window_at(words, 0, options);
   for (std::size_t i = 0; i < words.size(); ++i) {
-    if (!words[i].key) continue;
+    if (!words[i].key) {
+      continue;
+    }
     Window w = window_at(words, i, options);
-    if (w.better_than(best)) best = w;
+    if (w.better_than(best)) {
+      best = w;
+    }
   }
-  if (best.first == 0 || best.matched == 0) return best;
+  if (best.first == 0 || best.matched == 0) {
+    return best;
+  }
   std::size_t last_match = best.last - 1;
-  while (!words[last_match].key) --last_match;
+  while (!words[last_match].key) {
+    --last_match;
+  }
   const std::size_t shift = std::min(best.first, (best.last - 1 - last_match) / 2);
-  if (shift == 0) return best;
+  if (shift == 0) {
+    return best;
+  }
   Window shifted = window_at(words, best.first - shift, options);
   return best.better_than(shifted) ? best : shifted;
 }
@@ -78,7 +94,9 @@ Window best_window(const std::vector<Word>& words, const SnippetOptions& options
 /// Largest index <= @p i that does not fall inside a UTF-8 sequence.
 std::size_t utf8_floor(std::string_view text, std::size_t i) {
   i = std::min(i, text.size());
-  while (i > 0 && i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) --i;
+  while (i > 0 && i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
+    --i;
+  }
   return i;
 }
 
@@ -124,7 +142,9 @@ bool blank(std::string_view text) {
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) append_escaped(out, c);
+  for (char c : text) {
+    append_escaped(out, c);
+  }
   return out;
 }
 
@@ -132,7 +152,9 @@ Highlighter::Highlighter(MatchTerms terms, const analysis::Analyzer& analyzer,
                          const SnippetOptions& options)
     : terms_(std::move(terms)), analyzer_(analyzer), options_(options) {
   for (const std::string& stem : terms_.stems) {
-    if (stem.size() < kStemHeadBytes) stem_all_ = true;
+    if (stem.size() < kStemHeadBytes) {
+      stem_all_ = true;
+    }
     stem_heads_.insert(stem.substr(0, kStemHeadBytes));
   }
 }
@@ -141,14 +163,18 @@ Highlighter::~Highlighter() = default;
 
 const std::string* Highlighter::match(const std::string& folded) {
   auto [it, fresh] = seen_.try_emplace(folded);
-  if (!fresh) return it->second ? &*it->second : nullptr;
+  if (!fresh) {
+    return it->second ? &*it->second : nullptr;
+  }
   std::optional<std::string>& key = it->second;
   if (terms_.words.count(folded)) {
     key = folded;
   } else if (!terms_.stems.empty() &&
              (stem_all_ || stem_heads_.count(folded.substr(0, kStemHeadBytes)))) {
     std::string stemmed = analysis::stem(folded);
-    if (terms_.stems.count(stemmed)) key = std::move(stemmed);
+    if (terms_.stems.count(stemmed)) {
+      key = std::move(stemmed);
+    }
   }
   if (!key) {
     for (const std::string& prefix : terms_.prefixes) {
@@ -167,14 +193,18 @@ std::string make_snippet(std::string_view text, const MatchTerms& terms,
 }
 
 std::string Highlighter::snippet(std::string_view text) {
-  if (blank(text)) return {};
+  if (blank(text)) {
+    return {};
+  }
   const SnippetOptions& options = options_;
   const std::string_view analysed = text.substr(0, utf8_floor(text, options.max_analysed_bytes));
   const std::vector<analysis::Token> tokens = analyzer_.analyze(analysed);
   std::vector<Word> words;
   words.reserve(tokens.size());
   for (const analysis::Token& token : tokens) {
-    if (token.end > analysed.size() || token.start >= token.end) continue;
+    if (token.end > analysed.size() || token.start >= token.end) {
+      continue;
+    }
     words.push_back({detail::word_start(analysed, token), token.end,
                      terms_.empty() ? nullptr : match(token.text)});
   }
@@ -182,25 +212,35 @@ std::string Highlighter::snippet(std::string_view text) {
   if (words.empty()) {  // punctuation only: its beginning
     const std::size_t end = utf8_floor(text, options.max_bytes);
     append_text(out, text.substr(0, end));
-    if (end < text.size()) out += std::string(" ") + std::string(kEllipsis);
+    if (end < text.size()) {
+      out += std::string(" ") + std::string(kEllipsis);
+    }
     return out;
   }
   const Window w = best_window(words, options);
   std::size_t begin = words[w.first].start;
-  if (w.first == 0 && begin <= kSlack) begin = 0;
+  if (w.first == 0 && begin <= kSlack) {
+    begin = 0;
+  }
   std::size_t end = words[w.last - 1].end;
-  if (w.last == words.size() && text.size() - end <= kSlack) end = text.size();
+  if (w.last == words.size() && text.size() - end <= kSlack) {
+    end = text.size();
+  }
   // One giant "word" (a URL, a run of digits...): cut it, on a UTF-8 boundary.
   const std::size_t limit =
       end - begin > 2 * options.max_bytes ? utf8_floor(text, begin + options.max_bytes) : end;
   const bool cut_before = begin > 0 && !blank(text.substr(0, begin));
   const bool cut_after = limit < text.size() && !blank(text.substr(limit));
 
-  if (cut_before) out += std::string(kEllipsis) + " ";
+  if (cut_before) {
+    out += std::string(kEllipsis) + " ";
+  }
   std::size_t pos = begin;
   for (std::size_t i = w.first; i < w.last && pos < limit; ++i) {
     const Word& word = words[i];
-    if (word.end > limit) break;
+    if (word.end > limit) {
+      break;
+    }
     append_text(out, text.substr(pos, word.start - pos));
     if (word.key) {
       out += "<mark>";
@@ -211,9 +251,15 @@ std::string Highlighter::snippet(std::string_view text) {
     }
     pos = word.end;
   }
-  if (pos < limit) append_text(out, text.substr(pos, limit - pos));
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  if (cut_after) out += std::string(" ") + std::string(kEllipsis);
+  if (pos < limit) {
+    append_text(out, text.substr(pos, limit - pos));
+  }
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+  }
+  if (cut_after) {
+    out += std::string(" ") + std::string(kEllipsis);
+  }
   return out;
 }
 
