@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <iterator>
+#include <string_view>
+#include <unordered_set>
 
 #include "corpus/article.h"
 #include "corpus/text.h"
@@ -178,14 +180,11 @@ Article parse_page_export(std::string_view text) {
   article.sort_key = date.sort_key;
   article.id = make_id(article.day, article.title);
 
+  std::unordered_set<std::string_view> seen;  // a set: scanning took 9 s for a 50k-line .txt
   std::size_t i = next_filled(lines, title_line + 1);
   for (; i < lines.size() && text::trim(lines[i]) != "Partager"; i = next_filled(lines, i + 1)) {
     const std::string_view label = text::trim(lines[i]);
-    bool seen = false;
-    for (const auto& c : article.categories) {
-      seen = seen || c == label;
-    }
-    if (!seen) {
+    if (seen.insert(label).second) {
       article.categories.emplace_back(label);
     }
   }
