@@ -70,11 +70,14 @@ bool read_page_export(const std::string& path, const ArticleHandler& on_article,
   if (in.bad()) {
     return on_rejection({path, 0, "read error"});
   }
+  Article article;
   try {
-    return on_article(parse_page_export(content.str()));
+    article = parse_page_export(content.str());
   } catch (const InvalidRecord& e) {
     return on_rejection({path, e.line(), e.what()});
   }
+  article.line = 1;
+  return on_article(std::move(article));
 }
 
 bool read_json_lines(const std::string& path, const ArticleHandler& on_article,
@@ -106,6 +109,7 @@ bool read_json_lines(const std::string& path, const ArticleHandler& on_article,
       }
       continue;
     }
+    article.line = reader.line_number();
     if (!on_article(std::move(article))) {
       return false;
     }

@@ -290,5 +290,20 @@ TEST(ReadFile, PageExportIsOneArticleOrOneRejection) {
   EXPECT_EQ(read_all(bad).events, "R 4 missing 'Partager' line after the labels\n");
 }
 
+TEST(ReadFile, EachArticleKnowsItsLine) {
+  TempDir dir;
+  const std::string path =
+      dir.write("in.jsonl", "\n" + record("a") + "\n{\n\n" + record("b") + "\n");
+  std::string lines;
+  read_file(
+      path,
+      [&](Article&& a) {
+        lines += a.id + "@" + std::to_string(a.line) + " ";
+        return true;
+      },
+      [](const Rejection&) { return true; });
+  EXPECT_EQ(lines, "a@2 b@5 ");
+}
+
 }  // namespace
 }  // namespace frsearch::corpus
