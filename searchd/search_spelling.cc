@@ -8,6 +8,7 @@
 #include <tuple>
 #include <utility>
 
+#include "indexer/schema.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
@@ -118,7 +119,10 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
       QueryWord word;
       word.start = start + word_start(chunk, token);
       word.end = start + token.end;
-      word.known = db.get_termfreq(token.text) > 0;
+      // A word that only matches through its inflections ("evenements" for "Événement")
+      // is not a typo: it counts as known.
+      word.known = db.get_termfreq(token.text) > 0 ||
+                   db.get_termfreq(schema::kStem + analysis::stem(token.text)) > 0;
       word.folded = std::move(token.text);
       words.push_back(std::move(word));
     }
