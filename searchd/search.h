@@ -89,6 +89,9 @@ class Searcher {
   void export_matches(const SearchRequest& request,
                       const std::function<bool(const ExportRow&)>& row);
   Xapian::doccount documents() const;
+  /// The index metadata value of @p key, "" when absent (of the first shard when
+  /// several databases are open together): "generation", "last_update" (schema.h).
+  std::string metadata(const std::string& key) const { return db_.get_metadata(key); }
   /// Picks up a newer revision of the same index, if any.
   void reopen();
 
