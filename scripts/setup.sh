@@ -9,7 +9,7 @@ packages=(
   zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Extra groups, asked for by name: `setup.sh browser` adds what the page tests need,
-# `fuzz` clang and libFuzzer (tests/fuzz/run.sh), `load` wrk (bench/load.sh).
+# `fuzz` clang and libFuzzer (tests/fuzz/run.sh), `load` wrk and curl (bench/load.sh).
 for group in "$@"; do
   case "$group" in
     # npm only when missing: a nodejs from another source (NodeSource) bundles it
@@ -17,7 +17,7 @@ for group in "$@"; do
     browser) packages+=(chromium nodejs); command -v npm >/dev/null || packages+=(npm) ;;
     # libFuzzer is only a recommendation of clang: --no-install-recommends skips it.
     fuzz) packages+=(clang libclang-rt-14-dev) ;;
-    load) packages+=(wrk) ;;
+    load) packages+=(wrk curl) ;;
     *) echo "setup.sh: unknown group '$group'" >&2; exit 2 ;;
   esac
 done
