@@ -300,6 +300,9 @@ def summarize(engine_result, queries):
         "p99_ms": percentile(ms(engine_result["total_s"]), 99),
         "top_p50_ms": percentile(ms(engine_result["top_s"]), 50),
         "top_p99_ms": percentile(ms(engine_result["top_s"]), 99),
+        "cpu_ms_per_query": (engine_result["cpu_s"] * 1000.0 / len(engine_result["total_s"])
+                             if engine_result.get("cpu_s") is not None
+                             and engine_result["total_s"] else None),
         "empty": empty,
         "unaccented_misses": misses,
         "queries": len(hits),
@@ -319,32 +322,34 @@ def fmt(value, digits=1):
 def markdown_table(results):
     """results: {engine: {"index": {...}, "summary": {...}}} -> Markdown text:
     one row per engine, then the ratios ours/peer."""
-    cols = ["engine", "docs/s", "MB/s", "index MiB", "peak RSS index MiB",
+    cols = ["engine", "docs/s", "MB/s", "docs per CPU-s", "index MiB", "peak RSS index MiB",
             "peak RSS serve MiB", "p50 ms", "p99 ms", "top-10 only p50 / p99 ms",
-            "empty answers", "unaccented misses"]
+            "server CPU ms/query", "empty answers", "unaccented misses"]
     lines = ["| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
     for name, r in results.items():
         ix, s = r["index"], r["summary"]
         lines.append("| " + " | ".join([
             name, fmt(ix.get("docs_per_s")), fmt(ix.get("mb_per_s"), 2),
-            fmt(ix.get("size_mib")), fmt(ix.get("rss_index_mib")), fmt(ix.get("rss_serve_mib")),
+            fmt(ix.get("docs_per_cpu_s")), fmt(ix.get("size_mib")), fmt(ix.get("rss_index_mib")), fmt(ix.get("rss_serve_mib")),
             fmt(s["p50_ms"], 2), fmt(s["p99_ms"], 2),
             f"{fmt(s['top_p50_ms'], 2)} / {fmt(s['top_p99_ms'], 2)}",
-            f"{s['empty']} / {s['queries']}", str(len(s["unaccented_misses"])),
+            fmt(s.get("cpu_ms_per_query"), 2), f"{s['empty']} / {s['queries']}", str(len(s["unaccented_misses"])),
         ]) + " |")
     if "ours" in results and len(results) > 1:
         o = results["ours"]
-        lines += ["", "| ours / peer | docs/s | index size | peak RSS serve | p50 | p99 |",
-                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += ["", "| ours / peer | docs/s | docs per CPU-s | index size | peak RSS serve "
+                  "| p50 | p99 | CPU/query |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for name, r in results.items():
             if name == "ours":
                 continue
             cells = [
                 ratio(o["index"].get("docs_per_s"), r["index"].get("docs_per_s")),
+                ratio(o["index"].get("docs_per_cpu_s"), r["index"].get("docs_per_cpu_s")),
                 ratio(o["index"].get("size_mib"), r["index"].get("size_mib")),
                 ratio(o["index"].get("rss_serve_mib"), r["index"].get("rss_serve_mib")),
                 ratio(o["summary"]["p50_ms"], r["summary"]["p50_ms"]),
                 ratio(o["summary"]["p99_ms"], r["summary"]["p99_ms"]),
+                ratio(o["summary"].get("cpu_ms_per_query"), r["summary"].get("cpu_ms_per_query")),
             ]
             lines.append(f"| vs {name} | " + " | ".join(
                 "–" if c is None else f"{c:.2f}×" for c in cells) + " |")
@@ -415,7 +420,7 @@ def wait_port(port, seconds=60, proc=None):
 
 
 def run_measured(cmd, **kw):
-    """(wall seconds, peak RSS MiB) of a batch command; raises on failure."""
+    """(wall seconds, peak RSS MiB, CPU seconds) of a batch command; raises on failure."""
     t0 = time.time()
     p = subprocess.Popen(cmd, **kw)
     _, status, usage = os.wait4(p.pid, 0)
@@ -423,7 +428,7 @@ def run_measured(cmd, **kw):
     wall = time.time() - t0
     if p.returncode not in (0, 3):  # indexer: 3 = done with rejected records
         raise RuntimeError(f"{cmd[0]} failed with {p.returncode}")
-    return wall, usage.ru_maxrss / 1024.0
+    return wall, usage.ru_maxrss / 1024.0, usage.ru_utime + usage.ru_stime
 
 
 def terminate(proc, seconds=20):
@@ -451,6 +456,29 @@ def children_map():
         ppid = int(stat[stat.rindex(")") + 2:].split()[1])
         kids.setdefault(ppid, []).append(int(entry))
     return kids
+
+
+def tree_cpu_seconds(root):
+    """User + system CPU seconds of root and its descendants, reaped children
+    included (cutime, cstime)."""
+    kids = children_map()
+    todo, ticks = [root], 0
+    while todo:
+        pid = todo.pop()
+        todo.extend(kids.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def self_cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tree_pss_kib(root):
@@ -700,13 +728,13 @@ class Ours:
     def index(self):
         os.makedirs(self.dir, exist_ok=True)
         index = os.path.join(self.dir, "index")
-        wall, rss = run_measured([os.path.join(self.bin, "indexer"), "build", "--index", index,
+        wall, rss, cpu = run_measured([os.path.join(self.bin, "indexer"), "build", "--index", index,
                                   "--threads", "2"] + self.docs,
                                  stderr=open(os.path.join(self.dir, "indexer.log"), "w"))
         stats = json.loads(subprocess.run([os.path.join(self.bin, "indexer"), "stats",
                                            "--index", index], capture_output=True,
                                           check=True).stdout)
-        return {"seconds": wall, "rss_index_mib": rss, "docs": stats["documents"],
+        return {"seconds": wall, "rss_index_mib": rss, "cpu_s": cpu, "docs": stats["documents"],
                 "size_bytes": stats.get("size_bytes") or dir_size(index)}
 
     def start(self):
@@ -851,12 +879,17 @@ class Postgres:
                                     "start"]), check=True, stdout=subprocess.DEVNULL)
         self.started = True
         self._psql(PG_SETUP)
-        with PeakSampler(self._postmaster_pid()) as sampler:
+        postmaster = self._postmaster_pid()
+        cpu0 = tree_cpu_seconds(postmaster)
+        with PeakSampler(postmaster) as sampler:
             t0 = time.time()
             out = self._psql(PG_LOAD.format(csv=csv_path)).strip().split("|")
             wall = time.time() - t0
+        time.sleep(0.5)  # the backend reaped: its CPU time is in the postmaster's
+        cpu = tree_cpu_seconds(postmaster) - cpu0
         os.remove(csv_path)
-        return {"seconds": wall, "rss_index_mib": sampler.peak_mib, "docs": int(out[0]),
+        return {"seconds": wall, "rss_index_mib": sampler.peak_mib, "cpu_s": cpu,
+                "docs": int(out[0]),
                 "size_bytes": int(out[1])}
 
     def start(self):
@@ -952,7 +985,7 @@ def sqlite_worker(args):
     with open(args.queries_json, encoding="utf-8") as f:
         queries = [Query(**q) for q in json.load(f)]
     db_path = os.path.join(args.work, "fts.db")
-    t0 = time.time()
+    t0, cpu0 = time.time(), self_cpu_seconds()
     db = sqlite3.connect(db_path)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
@@ -969,7 +1002,7 @@ def sqlite_worker(args):
     db.execute("CREATE INDEX cats_category ON cats(category)")
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     db.commit()
-    wall = time.time() - t0
+    wall, cpu = time.time() - t0, self_cpu_seconds() - cpu0
     docs = db.execute("SELECT count(*) FROM meta").fetchone()[0]
     db.close()
     rss_index = read_hwm_mib()
@@ -979,8 +1012,8 @@ def sqlite_worker(args):
     def search(q):
         return timed_search(lambda sql: db.execute(*sql).fetchall(), sqlite_top(q), sqlite_facet(q))
 
-    result = run_queries(search, queries, args.passes)
-    result["index"] = {"seconds": wall, "rss_index_mib": rss_index, "docs": docs,
+    result = run_queries(search, queries, args.passes, self_cpu_seconds)
+    result["index"] = {"seconds": wall, "rss_index_mib": rss_index, "cpu_s": cpu, "docs": docs,
                        "size_bytes": os.path.getsize(db_path), "rss_serve_mib": read_hwm_mib()}
     db.close()
     json.dump(result, sys.stdout)
@@ -1129,13 +1162,14 @@ class Sphinx:
         with open(self.conf, "w") as f:
             f.write(SPHINX_CONF.format(tsv=tsv, dir=self.dir, port=self.port,
                                         charset=sphinx_charset_table()))
-        wall, rss = run_measured(["indexer", "--config", self.conf, "--all"],
+        wall, rss, cpu = run_measured(["indexer", "--config", self.conf, "--all"],
                                  stdout=open(os.path.join(self.dir, "indexer.log"), "w"),
                                  stderr=subprocess.STDOUT)
         with open(os.path.join(self.dir, "indexer.log")) as f:
             m = re.search(r"collected (\d+) docs", f.read())
         os.remove(tsv)
-        return {"seconds": wall, "rss_index_mib": rss, "docs": int(m.group(1)) if m else 0,
+        return {"seconds": wall, "rss_index_mib": rss, "cpu_s": cpu,
+                "docs": int(m.group(1)) if m else 0,
                 "size_bytes": dir_size(os.path.join(self.dir, "index"))}
 
     def start(self):
@@ -1170,12 +1204,14 @@ def timed_search(run, top, facet):
     return len(rows), t1 - t0, time.perf_counter() - t0
 
 
-def run_queries(search, queries, passes):
+def run_queries(search, queries, passes, cpu_seconds=None):
     """A warm-up pass, then `passes` sequential passes over queries. Hits per
-    query come from the first measured pass."""
+    query come from the first measured pass; cpu_s is what cpu_seconds() (the
+    server's CPU time) grew by over the measured passes."""
     for q in queries:
         search(q)
     hits, top_s, total_s = [], [], []
+    cpu0 = cpu_seconds() if cpu_seconds else None
     for p in range(passes):
         for q in queries:
             n, t_top, t_total = search(q)
@@ -1183,7 +1219,8 @@ def run_queries(search, queries, passes):
                 hits.append(n)
             top_s.append(t_top)
             total_s.append(t_total)
-    return {"hits": hits, "top_s": top_s, "total_s": total_s}
+    cpu = cpu_seconds() - cpu0 if cpu_seconds else None
+    return {"hits": hits, "top_s": top_s, "total_s": total_s, "cpu_s": cpu}
 
 
 def load_average():
@@ -1203,11 +1240,13 @@ def run_engine(engine, queries, args, total_bytes):
                 f"(load {load_average()})")
             pid = engine.start()
             with PeakSampler(pid) as sampler:
-                result = run_queries(engine.search, queries, args.passes)
+                result = run_queries(engine.search, queries, args.passes,
+                                     lambda: tree_cpu_seconds(pid))
             ix["rss_serve_mib"] = sampler.peak_mib
         finally:
             engine.stop()
     ix["docs_per_s"] = ix["docs"] / ix["seconds"]
+    ix["docs_per_cpu_s"] = ix["docs"] / ix["cpu_s"] if ix.get("cpu_s") else None
     ix["mb_per_s"] = total_bytes / 1e6 / ix["seconds"]
     ix["size_mib"] = ix["size_bytes"] / 1048576.0
     ix["load_after"] = load_average()

@@ -147,7 +147,8 @@ class StatisticsTest(unittest.TestCase):
 
     def test_summary_counts_unaccented_misses(self):
         qs = peers.parse_queries(["q=santé\n", "q=école\n", "q=zzz\n"])  # + sante, ecole
-        raw = {"hits": [10, 4, 0, 0, 3], "top_s": [0.001] * 5, "total_s": [0.002] * 4 + [0.1]}
+        raw = {"hits": [10, 4, 0, 0, 3], "top_s": [0.001] * 5, "total_s": [0.002] * 4 + [0.1],
+               "cpu_s": 0.05}
         s = peers.summarize(raw, qs)
         self.assertEqual(s["empty"], 2)
         self.assertEqual(s["unaccented_misses"], ["sante"])
@@ -155,6 +156,9 @@ class StatisticsTest(unittest.TestCase):
         self.assertAlmostEqual(s["p50_ms"], 2.0)
         self.assertAlmostEqual(s["p99_ms"], 100.0)
         self.assertAlmostEqual(s["top_p99_ms"], 1.0)
+        self.assertAlmostEqual(s["cpu_ms_per_query"], 10.0)
+        raw["cpu_s"] = None
+        self.assertIsNone(peers.summarize(raw, qs)["cpu_ms_per_query"])
 
     def test_ratio(self):
         self.assertAlmostEqual(peers.ratio(1.0, 4.0), 0.25)
@@ -163,18 +167,21 @@ class StatisticsTest(unittest.TestCase):
 
     def test_table_rows_and_ratios(self):
         def engine(docs_per_s, p50, p99):
-            return {"index": {"docs_per_s": docs_per_s, "mb_per_s": 1.5, "size_mib": 100.0,
+            return {"index": {"docs_per_s": docs_per_s, "docs_per_cpu_s": docs_per_s / 2,
+                              "mb_per_s": 1.5, "size_mib": 100.0,
                               "rss_index_mib": 50.0, "rss_serve_mib": 20.0},
                     "summary": {"p50_ms": p50, "p99_ms": p99, "top_p50_ms": p50,
-                                "top_p99_ms": p99, "empty": 1, "queries": 70,
+                                "top_p99_ms": p99, "cpu_ms_per_query": p50 / 2,
+                                "empty": 1, "queries": 70,
                                 "unaccented_misses": ["sante"]}}
         table = peers.markdown_table({"ours": engine(1300.0, 2.0, 10.0),
                                       "postgres": engine(2600.0, 4.0, 80.0)})
         lines = table.splitlines()
         self.assertTrue(lines[0].startswith("| engine | docs/s |"))
-        self.assertIn("| ours | 1,300 | 1.50 |", table)
-        self.assertIn("| 1 / 70 | 1 |", table)
-        self.assertIn("| vs postgres | 0.50× | 1.00× | 1.00× | 0.50× | 0.12× |", table)
+        self.assertIn("| ours | 1,300 | 1.50 | 650 | 100 | 50.0 |", table)
+        self.assertIn("| 1.00 | 1 / 70 | 1 |", table)
+        self.assertIn("| vs postgres | 0.50× | 0.50× | 1.00× | 1.00× | 0.50× | 0.12× | 0.50× |",
+                      table)
         one = peers.markdown_table({"postgres": engine(2600.0, 4.0, None)})
         self.assertNotIn("ours / peer", one)
         self.assertIn("| – |", one)
