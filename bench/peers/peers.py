@@ -500,17 +500,33 @@ def tree_pss_kib(root):
     return total
 
 
+def vm_hwm_kib(pid):
+    """Peak resident set size of a live process (VmHWM), KiB; 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class PeakSampler:
-    """Samples tree_pss_kib(pid) every interval in a thread; peak in MiB."""
+    """Samples tree_pss_kib(pid) every interval in a thread; peak in MiB.
+    peak_mib: the process's own VmHWM (whole RSS, shared libraries included)
+    when it has no child processes, as for a threaded server; the sampled
+    PSS sum of the tree otherwise (PostgreSQL: shared buffers counted once)."""
 
     def __init__(self, pid, interval=0.2):
-        self.pid, self.interval, self.peak = pid, interval, 0
+        self.pid, self.interval, self.peak, self.had_children = pid, interval, 0, False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while True:
             self.peak = max(self.peak, tree_pss_kib(self.pid))
+            self.had_children = self.had_children or bool(children_map().get(self.pid))
             if self._stop.wait(self.interval):
                 return
 
@@ -522,9 +538,12 @@ class PeakSampler:
         self._stop.set()
         self._thread.join()
         self.peak = max(self.peak, tree_pss_kib(self.pid))
+        self.hwm = vm_hwm_kib(self.pid)
 
     @property
     def peak_mib(self):
+        if not self.had_children and self.hwm:
+            return self.hwm / 1024.0
         return self.peak / 1024.0
 
 
