@@ -309,6 +309,11 @@ def summarize(engine_result, queries):
     }
 
 
+def per_query_median_ms(samples, i, n):
+    """Median latency (ms) of query i of n over passes stored pass after pass."""
+    return percentile(samples[i::n], 50) * 1000.0
+
+
 def fmt(value, digits=1):
     if value is None:
         return "–"
@@ -1310,10 +1315,13 @@ def main_run(args):
                                    "hits": r["raw"]["hits"]} for n, r in results.items()}},
                   f, ensure_ascii=False, indent=1)
     with open(os.path.join(args.out, "hits.tsv"), "w", encoding="utf-8") as f:
-        f.write("kind\tquery\tfilters\t" + "\t".join(results) + "\n")
+        f.write("kind\tquery\tfilters\t" + "\t".join(results)
+                + "".join(f"\t{n} median ms" for n in results) + "\n")
         for i, q in enumerate(queries):
             f.write(f"{q.kind}\t{q.text}\t{json.dumps(q.filters, ensure_ascii=False)}\t"
-                    + "\t".join(str(r["raw"]["hits"][i]) for r in results.values()) + "\n")
+                    + "\t".join(str(r["raw"]["hits"][i]) for r in results.values())
+                    + "".join(f"\t{per_query_median_ms(r['raw']['total_s'], i, len(queries)):.2f}"
+                              for r in results.values()) + "\n")
 
 
 def main():

@@ -160,6 +160,11 @@ class StatisticsTest(unittest.TestCase):
         raw["cpu_s"] = None
         self.assertIsNone(peers.summarize(raw, qs)["cpu_ms_per_query"])
 
+    def test_per_query_median(self):
+        samples = [0.001, 0.010, 0.003, 0.020, 0.002, 0.030]  # 2 queries, 3 passes
+        self.assertAlmostEqual(peers.per_query_median_ms(samples, 0, 2), 2.0)
+        self.assertAlmostEqual(peers.per_query_median_ms(samples, 1, 2), 20.0)
+
     def test_ratio(self):
         self.assertAlmostEqual(peers.ratio(1.0, 4.0), 0.25)
         self.assertIsNone(peers.ratio(None, 4.0))
