@@ -39,6 +39,32 @@ void merge(MatchTerms& into, const MatchTerms& from) {
   into.prefixes.insert(from.prefixes.begin(), from.prefixes.end());
 }
 
+/// The terms of @p db that start with @p prefix, the kWildcardExpansion most
+/// frequent, joined by @p op; the bare prefix (which matches nothing) when none.
+/// Expanded here over the whole database rather than by OP_WILDCARD, which
+/// Xapian 1.4 expands shard by shard (each shard its own most frequent terms,
+/// and statistics that differ from a single index's).
+Q expand_prefix(const Xapian::Database& db, const std::string& prefix, Q::op op) {
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+    found.emplace_back(it.get_termfreq(), *it);
+  }
+  if (found.empty()) return Q(prefix);
+  if (found.size() > kWildcardExpansion) {
+    std::partial_sort(found.begin(), found.begin() + kWildcardExpansion, found.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    found.resize(kWildcardExpansion);
+    std::sort(found.begin(), found.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+  }
+  std::vector<Q> terms;
+  terms.reserve(found.size());
+  for (const auto& entry : found) terms.emplace_back(entry.second);
+  return combine(op, terms);
+}
+
 bool all_digits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -216,8 +242,7 @@ Part PartBuilder::word(std::string_view raw, Field field) {
   Part part;
   if (words.size() == 1 && prefix) {
     if (!take_terms(1)) return {};
-    part.query = Q(Q::OP_WILDCARD, prefixes.word + words[0], kWildcardExpansion,
-                   Q::WILDCARD_LIMIT_MOST_FREQUENT);
+    part.query = expand_prefix(db_, prefixes.word + words[0], Q::OP_SYNONYM);
     part.highlight.prefixes.insert(words[0]);
     part.leaves.push_back({prefixes.word + words[0], true});
     return part;
@@ -289,27 +314,9 @@ Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
 }
 
 Xapian::Query PartBuilder::leaf_query(const Leaf& leaf) const {
-  if (!leaf.wildcard) return Q(leaf.term);
   // Xapian 1.4 cannot put OP_WILDCARD under OP_PHRASE/OP_NEAR, but it can put
-  // an OR of terms: expand the prefix here, keeping the most frequent words.
-  std::vector<std::pair<Xapian::doccount, std::string>> found;
-  for (auto it = db_.allterms_begin(leaf.term); it != db_.allterms_end(leaf.term); ++it) {
-    found.emplace_back(it.get_termfreq(), *it);
-  }
-  if (found.empty()) return Q(leaf.term);  // absent too: matches nothing, as it should
-  if (found.size() > kWildcardExpansion) {
-    std::partial_sort(found.begin(), found.begin() + kWildcardExpansion, found.end(),
-                      [](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first > b.first : a.second < b.second;
-                      });
-    found.resize(kWildcardExpansion);
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.second < b.second; });
-  }
-  std::vector<Q> terms;
-  terms.reserve(found.size());
-  for (const auto& entry : found) terms.emplace_back(entry.second);
-  return combine(Q::OP_OR, terms);
+  // an OR of terms.
+  return leaf.wildcard ? expand_prefix(db_, leaf.term, Q::OP_OR) : Q(leaf.term);
 }
 
 Part PartBuilder::category(std::string_view raw, bool allow_wildcard) {
@@ -324,8 +331,7 @@ Part PartBuilder::category(std::string_view raw, bool allow_wildcard) {
   if (!take_terms(1)) return {};
   Part part;
   const std::string term = indexer::category_term(raw);
-  part.query = prefix ? Q(Q::OP_WILDCARD, term, kWildcardExpansion, Q::WILDCARD_LIMIT_MOST_FREQUENT)
-                      : Q(term);
+  part.query = prefix ? expand_prefix(db_, term, Q::OP_OR) : Q(term);
   part.filter = true;
   return part;
 }

@@ -28,7 +28,11 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
   Xapian::RSet rset;
   rset.add_document(did);
   const WordTermDecider decider;
-  const Xapian::ESet eset = enquire.get_eset(n_terms, rset, &decider);
+  // Exact term frequencies over every shard: without the flag, Xapian 1.4
+  // estimates them from the shard holding the document, so the terms and their
+  // weights would depend on how the articles are sharded.
+  const Xapian::ESet eset =
+      enquire.get_eset(n_terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<Xapian::Query> terms;
   for (auto it = eset.begin(); it != eset.end(); ++it) {
     terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(*it), it.get_weight());
