@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "corpus/article.h"
+#include "indexer/schema.h"
 #include "searchd/metrics.h"
 
 namespace frsearch::search {
@@ -252,6 +253,20 @@ auto with_searcher(Context& context, Work&& work) {
   return work(context.searcher());
 }
 
+/// The state of the index @p searcher answers from, added to every JSON answer
+/// so a count can be cited: {"generation", "last_update", "documents"}.
+json index_json(const Searcher& searcher) {
+  return json{{"generation", searcher.metadata(schema::kMetaGeneration)},
+              {"last_update", searcher.metadata(schema::kMetaLastUpdate)},
+              {"documents", searcher.documents()}};
+}
+
+/// @p body (an object) with the "index" object of @p searcher added.
+json with_index(json body, const Searcher& searcher) {
+  body["index"] = index_json(searcher);
+  return body;
+}
+
 // ---- JSON bodies --------------------------------------------------------------
 
 /// Deepest nesting of arrays and objects in a JSON text (strings skipped), so a
@@ -368,6 +383,8 @@ std::string join_categories(const std::vector<std::string>& categories) {
   return joined;
 }
 
+}  // namespace
+
 void append_csv_row(std::string& out, const ExportRow& row) {
   for (const std::string* field : {&row.id, &row.date, &row.title, &row.url}) {
     append_csv_field(out, *field);
@@ -388,6 +405,8 @@ void append_ndjson_row(std::string& out, const ExportRow& row) {
                    {"score", row.score}});
   out += '\n';
 }
+
+namespace {
 
 /// Produces the export into @p sink in pieces of about kFlushBytes, so memory
 /// stays flat however many rows match. A stale handle is retried once when
@@ -418,7 +437,7 @@ class ExportStream {
   bool run(const BodySink& sink) {
     std::string buffer;
     if (csv_) {
-      buffer = "id,date,title,url,categories,score\r\n";
+      buffer = std::string(kCsvHeader);
     }
     bool client_gone = false;
     context_.searcher().export_matches(request_, [&](const ExportRow& row) {
@@ -447,13 +466,17 @@ class ExportStream {
 
 Response handle_search(const Request& request, const Captures&, Context& context) {
   const SearchRequest search = search_request(request.params);
-  return json_response(
-      with_searcher(context, [&](Searcher& searcher) { return to_json(searcher.search(search)); }));
+  return json_response(with_searcher(context, [&](Searcher& searcher) {
+    return with_index(to_json(searcher.search(search)), searcher);
+  }));
 }
 
 Response handle_article(const Request&, const Captures& captures, Context& context) {
   const std::string& id = captures.at(0);
-  auto record = with_searcher(context, [&](Searcher& searcher) { return searcher.article(id); });
+  auto record = with_searcher(context, [&](Searcher& searcher) -> std::optional<json> {
+    auto found = searcher.article(id);
+    return found ? std::optional<json>(with_index(std::move(*found), searcher)) : std::nullopt;
+  });
   if (!record) {
     throw HttpError(404, "not_found", "no article with this id");
   }
@@ -465,12 +488,14 @@ Response handle_related_article(const Request& request, const Captures& captures
   const std::string& id = captures.at(0);
   const unsigned n = uint_param(request.params, "n", 5, 1, kMaxRelated);
   const Filters filters = filters_from(request.params);
-  auto hits = with_searcher(
-      context, [&](Searcher& searcher) { return searcher.related_to_article(id, n, filters); });
-  if (!hits) {
+  auto body = with_searcher(context, [&](Searcher& searcher) -> std::optional<json> {
+    auto hits = searcher.related_to_article(id, n, filters);
+    return hits ? std::optional<json>(with_index(hits_json(*hits), searcher)) : std::nullopt;
+  });
+  if (!body) {
     throw HttpError(404, "not_found", "no article with this id");
   }
-  return json_response(hits_json(*hits));
+  return json_response(*body);
 }
 
 Response handle_related_text(const Request& request, const Captures&, Context& context) {
@@ -497,20 +522,21 @@ Response handle_related_text(const Request& request, const Captures&, Context& c
     n = it->get<unsigned>();
   }
   const Filters filters = body_filters(body, request.params);
-  auto hits = with_searcher(
-      context, [&](Searcher& searcher) { return searcher.related_to_text(text, n, filters); });
-  return json_response(hits_json(hits));
+  return json_response(with_searcher(context, [&](Searcher& searcher) {
+    return with_index(hits_json(searcher.related_to_text(text, n, filters)), searcher);
+  }));
 }
 
 Response handle_suggest(const Request& request, const Captures&, Context& context) {
   const std::string prefix = query_text(request.params);
   const unsigned n = uint_param(request.params, "n", 8, 1, kMaxSuggestions);
-  std::vector<std::string> suggestions;
-  if (!is_blank(prefix)) {
-    suggestions =
-        with_searcher(context, [&](Searcher& searcher) { return searcher.suggest(prefix, n); });
-  }
-  return json_response(json{{"suggestions", suggestions}});
+  return json_response(with_searcher(context, [&](Searcher& searcher) {
+    std::vector<std::string> suggestions;
+    if (!is_blank(prefix)) {
+      suggestions = searcher.suggest(prefix, n);
+    }
+    return with_index(json{{"suggestions", suggestions}}, searcher);
+  }));
 }
 
 Response handle_export(const Request& request, const Captures&, Context& context) {
@@ -528,14 +554,19 @@ Response handle_export(const Request& request, const Captures&, Context& context
   response.content_type = csv ? "text/csv; charset=utf-8; header=present" : "application/x-ndjson";
   response.headers.emplace_back("Content-Disposition",
                                 std::string("attachment; filename=\"export.") + format + "\"");
+  // The state the export starts from, in headers: the rows stay plain data.
+  const json index =
+      with_searcher(context, [](Searcher& searcher) { return index_json(searcher); });
+  response.headers.emplace_back("X-Index-Generation", index["generation"].get<std::string>());
+  response.headers.emplace_back("X-Index-Last-Update", index["last_update"].get<std::string>());
   response.stream = ExportStream(std::move(search), csv, context);
   return response;
 }
 
 Response handle_health(const Request&, const Captures&, Context& context) {
-  const auto documents =
-      with_searcher(context, [](Searcher& searcher) { return searcher.documents(); });
-  return json_response(json{{"status", "ok"}, {"documents", documents}});
+  return json_response(with_searcher(context, [](Searcher& searcher) {
+    return with_index(json{{"status", "ok"}, {"documents", searcher.documents()}}, searcher);
+  }));
 }
 
 Response handle_metrics(const Request&, const Captures&, Context& context) {

@@ -7,6 +7,10 @@
  * {"error": {"code": "...", "message": "..."}} as application/json, 400 for
  * bad parameters, 404 for unknown paths and ids, 405 for a wrong method, 503
  * when the index cannot be reached, and 500 only for a real internal bug.
+ * Every JSON answer of the API (not errors) also carries
+ * "index": {"generation", "last_update", "documents"}, the state of the index it
+ * was computed on, and exports send it as X-Index-Generation and
+ * X-Index-Last-Update headers, so a researcher can cite where a count came from.
  * searchd/server.h adapts cpp-httplib to these types; tests call dispatch()
  * directly.
  */
@@ -91,6 +95,13 @@ Response error_response(int status, std::string code, std::string message);
 /// Percent-decodes one path segment ("%2F" → "/"); '+' stays '+'; a malformed
 /// escape is kept as written.
 std::string percent_decode(std::string_view text);
+
+/// The rows of GET /api/export, for other front ends (newsq) to print the same.
+/// CSV: RFC 4180 (fields with , " CR LF quoted, CRLF line ends), categories
+/// joined by '|'; kCsvHeader is its first line. NDJSON: one object per line.
+inline constexpr std::string_view kCsvHeader = "id,date,title,url,categories,score\r\n";
+void append_csv_row(std::string& out, const ExportRow& row);
+void append_ndjson_row(std::string& out, const ExportRow& row);
 
 /// One file of web/, compiled into the binary.
 struct Asset {
