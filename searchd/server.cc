@@ -2,9 +2,13 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <iostream>
 #include <stdexcept>
 #include <thread>
@@ -36,6 +40,75 @@ constexpr time_t kReadTimeoutSeconds = 5;
 constexpr time_t kWriteTimeoutSeconds = 5;
 constexpr time_t kKeepAliveSeconds = 2;
 constexpr std::size_t kKeepAliveRequests = 100;
+/// Connection threads at most (see ConnectionThreads), and the listen backlog
+/// (cpp-httplib 0.11 listens with 5: a burst of clients would see refusals).
+constexpr std::size_t kMaxConnectionThreads = 256;
+constexpr int kListenBacklog = 1024;
+
+/// cpp-httplib's TaskQueue for accepted connections: one thread per open
+/// connection, started on demand up to a cap and kept for later ones. httplib
+/// keeps a connection on its thread while the client holds it (keep-alive, a
+/// request arriving slowly), so a fixed pool as small as the cores lets a few
+/// idle or slow clients starve everyone else. Past the cap, connections wait
+/// for a thread. The CPU-bound part is bounded apart (Server::handle).
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  explicit ConnectionThreads(std::size_t max_threads) : max_threads_(max_threads) {}
+  ~ConnectionThreads() override { shutdown(); }
+
+  void enqueue(std::function<void()> job) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      jobs_.push_back(std::move(job));
+      if (jobs_.size() > idle_ && threads_.size() < max_threads_) {
+        threads_.emplace_back([this] { work(); });
+      }
+    }
+    ready_.notify_one();
+  }
+
+  /// Runs what is queued, then joins every thread (httplib calls it once it
+  /// stopped accepting).
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) {
+      if (thread.joinable()) {
+        thread.join();
+      }
+    }
+  }
+
+ private:
+  void work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ++idle_;
+        ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        --idle_;
+        if (jobs_.empty()) {
+          return;
+        }
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  const std::size_t max_threads_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  std::size_t idle_ = 0;
+  bool stopping_ = false;
+};
 
 bool is_remote(const std::string& spec) {
   return spec.rfind(kRemoteScheme, 0) == 0;
@@ -314,7 +387,8 @@ void Server::start() {
   if (threads == 0) {
     threads = std::max(2u, std::thread::hardware_concurrency());
   }
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  max_busy_ = threads;
+  http_->new_task_queue = [] { return new ConnectionThreads(kMaxConnectionThreads); };
   http_->set_read_timeout(kReadTimeoutSeconds, 0);
   http_->set_write_timeout(kWriteTimeoutSeconds, 0);
   http_->set_keep_alive_timeout(kKeepAliveSeconds);
@@ -350,6 +424,14 @@ void Server::start() {
         out.set_content(error.body, error.content_type);
       });
 
+  // SO_REUSEADDR only: httplib's default SO_REUSEPORT would let a second
+  // process bind the same port and take part of the connections.
+  int listen_fd = -1;
+  http_->set_socket_options([&listen_fd](socket_t fd) {
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = fd;
+  });
   if (options_.port == 0) {
     port_ = http_->bind_to_any_port(options_.host);
   } else {
@@ -358,6 +440,9 @@ void Server::start() {
   if (port_ <= 0) {
     throw std::runtime_error("cannot listen on " + options_.host + ":" +
                              std::to_string(options_.port));
+  }
+  if (listen_fd >= 0) {
+    ::listen(listen_fd, kListenBacklog);  // on a listening socket: a new backlog
   }
 }
 
@@ -388,7 +473,26 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
 
   // The lease lives as long as the response: a streamed export keeps its handle.
   std::shared_ptr<SearcherPool::Lease> lease = pool_.lease();
-  Response response = dispatch(routes_, request, *lease);
+  Response response;
+  {
+    // At most --threads requests run at once (CPU and index handles); the
+    // other connections' threads wait here.
+    std::unique_lock<std::mutex> lock(busy_mutex_);
+    busy_free_.wait(lock, [this] { return busy_ < max_busy_; });
+    ++busy_;
+    lock.unlock();
+    struct Leave {
+      Server& server;
+      ~Leave() {
+        {
+          std::lock_guard<std::mutex> lock(server.busy_mutex_);
+          --server.busy_;
+        }
+        server.busy_free_.notify_one();
+      }
+    } leave{*this};
+    response = dispatch(routes_, request, *lease);
+  }
   if (response.status == 503) {
     lease->discard();
   }

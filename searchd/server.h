@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,7 +37,7 @@ struct ServerOptions {
   std::vector<std::string> indexes;  ///< local folders or tcp://HOST:PORT, in order
   std::string host = "127.0.0.1";
   int port = 8080;       ///< 0 picks a free port (see Server::port())
-  unsigned threads = 0;  ///< 0: the hardware threads, at least 2
+  unsigned threads = 0;  ///< requests handled at once; 0: the hardware threads, at least 2
 };
 
 /// Parses searchd's command line. Throws std::invalid_argument with the reason.
@@ -142,6 +143,11 @@ class Server {
   std::unique_ptr<httplib::Server> http_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stop_sent_{false};
+  /// Requests being handled, at most max_busy_ (--threads); connections have
+  /// threads of their own (server.cc, ConnectionThreads).
+  std::mutex busy_mutex_;
+  std::condition_variable busy_free_;
+  unsigned busy_ = 0, max_busy_ = 1;
   int port_ = 0;
   Xapian::doccount documents_at_start_ = 0;
 };
