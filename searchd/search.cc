@@ -79,21 +79,56 @@ void set_order(Xapian::Enquire& enquire, Sort sort, bool browsing) {
   }
 }
 
-/// Runs @p query only to count facets over all its matches (no hits, no scores).
-void count_facets(const Xapian::Database& db, const Xapian::Query& query, FacetSpies& spies) {
+/// Runs @p query only for the spies @p attach adds, over all its matches (no hits, no scores).
+template <class Attach>
+void count_matches(const Xapian::Database& db, const Xapian::Query& query, Attach&& attach) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  spies.attach(enquire);
+  attach(enquire);
   enquire.get_mset(0, 0, db.get_doccount());
 }
 
-Hit make_hit(const Xapian::MSetIterator& it, bool scored, Highlighter& highlighter) {
-  const Xapian::Document doc = it.get_document();
+Hit make_hit(const Xapian::Document& doc, double score, Highlighter& highlighter) {
   Hit hit = detail::hit_meta(doc);
-  hit.score = scored ? it.get_weight() : 0;
+  hit.score = score;
   hit.snippet = highlighter.snippet(detail::stored_text(doc));
   return hit;
+}
+
+/// Browsing (every document matches) from the table alone: counts every document
+/// into @p counter and returns the docids of the page, in date order.
+std::vector<Xapian::docid> browse_page(const detail::FacetTable& table,
+                                       detail::FacetCounter& counter, Sort sort,
+                                       Xapian::doccount offset, Xapian::doccount size) {
+  const std::vector<Xapian::docid>& order = table.by_date();  // oldest first
+  for (Xapian::docid docid : order) {
+    counter.count(docid);
+  }
+  std::vector<Xapian::docid> page;
+  Xapian::doccount skipped = 0;
+  auto take = [&](Xapian::docid docid) {  // false once the page is full
+    if (!counter.passes(docid)) {
+      return true;
+    }
+    if (skipped < offset) {
+      ++skipped;
+      return true;
+    }
+    page.push_back(docid);
+    return page.size() < size;
+  };
+  if (size == 0) {
+    return page;
+  }
+  if (sort == Sort::kOldest) {
+    for (auto it = order.begin(); it != order.end() && take(*it); ++it) {
+    }
+  } else {  // newest first, as set_order() sorts a browse
+    for (auto it = order.rbegin(); it != order.rend() && take(*it); ++it) {
+    }
+  }
+  return page;
 }
 
 double elapsed_ms(std::chrono::steady_clock::time_point start) {
@@ -154,43 +189,66 @@ SearchResult Searcher::search(const SearchRequest& request) {
     const auto dates = detail::date_filter(request.filters);
     const Xapian::doccount all = db_.get_doccount();
 
-    // The main match counts the facets whose own filter is not set.
     Xapian::Enquire enquire(db_);
     enquire.set_query(detail::apply_filters(parsed.query, categories, dates));
     set_order(enquire, request.sort, browsing);
-    FacetSpies spies(!categories, !dates);
-    // Spies of remote shards (xapian-tcpsrv) come out too high from a match that
-    // also returns documents (Xapian 1.4; measured +3 over 65 matches at 10 per
-    // page) and exact from one that returns none. Shards cannot be told local or
-    // remote through the API: with several, the facets get a count-only match.
-    const bool count_apart = db_.size() > 1;
-    if (!count_apart) {
-      spies.attach(enquire);
-    }
     const std::uint64_t first = std::uint64_t(std::max(request.page, 1u) - 1) * request.per_page;
     const auto offset = static_cast<Xapian::doccount>(std::min<std::uint64_t>(first, all));
-    Xapian::MSet mset = enquire.get_mset(offset, std::min(request.per_page, all), all);
-    r.total = mset.get_matches_estimated();  // exact: check_at_least covers every document
-    if (count_apart && (!categories || !dates)) {
-      count_facets(db_, enquire.get_query(), spies);
-    }
-    spies.read_categories(r.category);
-    spies.read_dates(r.year, r.month);
-    // Disjunctive facets: each ignores its own filter.
-    if (categories) {
-      FacetSpies category_spies(true, false);
-      count_facets(db_, detail::apply_filters(parsed.query, std::nullopt, dates), category_spies);
-      category_spies.read_categories(r.category);
-    }
-    if (dates) {
-      FacetSpies date_spies(false, true);
-      count_facets(db_, detail::apply_filters(parsed.query, categories, std::nullopt), date_spies);
-      date_spies.read_dates(r.year, r.month);
+    Xapian::MSet mset;
+    std::vector<Xapian::docid> browsed;  // the page of a browse served by the table
+    if (const detail::FacetTable* table = facet_table()) {
+      detail::FacetCounter counter(*table, db_, request.filters);
+      if (browsing && !table->by_date().empty()) {
+        browsed =
+            browse_page(*table, counter, request.sort, offset, std::min(request.per_page, all));
+      } else {
+        // One unweighted pass over the query without its filters counts the total and
+        // every disjunctive facet by docid; the ranked match then only needs the page.
+        count_matches(db_, parsed.query, [&](Xapian::Enquire& e) { e.add_matchspy(&counter); });
+        mset = enquire.get_mset(offset, std::min(request.per_page, all));
+      }
+      r.total = counter.total();
+      counter.read_categories(r.category);
+      counter.read_dates(r.year, r.month);
+    } else {
+      // Value-slot spies: the main match counts the facets whose own filter is not set.
+      // Spies of remote shards (xapian-tcpsrv) come out too high from a match that
+      // also returns documents (Xapian 1.4; measured +3 over 65 matches at 10 per
+      // page) and exact from one that returns none. Shards cannot be told local or
+      // remote through the API: with several, the facets get a count-only match.
+      FacetSpies spies(!categories, !dates);
+      const bool count_apart = db_.size() > 1;
+      if (!count_apart) {
+        spies.attach(enquire);
+      }
+      mset = enquire.get_mset(offset, std::min(request.per_page, all), all);
+      r.total = mset.get_matches_estimated();  // exact: check_at_least covers every document
+      if (count_apart && (!categories || !dates)) {
+        count_matches(db_, enquire.get_query(), [&](Xapian::Enquire& e) { spies.attach(e); });
+      }
+      spies.read_categories(r.category);
+      spies.read_dates(r.year, r.month);
+      // Disjunctive facets: each ignores its own filter.
+      if (categories) {
+        FacetSpies category_spies(true, false);
+        count_matches(db_, detail::apply_filters(parsed.query, std::nullopt, dates),
+                      [&](Xapian::Enquire& e) { category_spies.attach(e); });
+        category_spies.read_categories(r.category);
+      }
+      if (dates) {
+        FacetSpies date_spies(false, true);
+        count_matches(db_, detail::apply_filters(parsed.query, categories, std::nullopt),
+                      [&](Xapian::Enquire& e) { date_spies.attach(e); });
+        date_spies.read_dates(r.year, r.month);
+      }
     }
 
     Highlighter highlighter(parsed.highlight, words_);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      r.hits.push_back(make_hit(it, !browsing, highlighter));
+      r.hits.push_back(make_hit(it.get_document(), browsing ? 0 : it.get_weight(), highlighter));
+    }
+    for (Xapian::docid docid : browsed) {
+      r.hits.push_back(make_hit(db_.get_document(docid), 0, highlighter));
     }
     if (!browsing) {
       r.suggestion = detail::did_you_mean(db_, words_, request.q);
@@ -314,6 +372,22 @@ void Searcher::export_matches(const SearchRequest& request,
     db_.reopen();
     run();
   }
+}
+
+const detail::FacetTable* Searcher::facet_table() {
+  if (!facet_table_) {
+    return nullptr;
+  }
+  if (!table_usable_) {
+    table_usable_ = detail::FacetTable::usable(db_);
+  }
+  if (!*table_usable_) {
+    return nullptr;
+  }
+  if (!table_ || table_->revision() != db_.get_revision()) {
+    table_ = std::make_shared<const detail::FacetTable>(db_);
+  }
+  return table_.get();
 }
 
 Xapian::doccount Searcher::documents() const {

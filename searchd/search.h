@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@
 #include "analyzers/analyzer.h"
 
 namespace frsearch::search {
+
+namespace detail {
+class FacetTable;
+}
 
 enum class Sort { kRelevance, kNewest, kOldest };
 
@@ -94,6 +99,10 @@ class Searcher {
   std::string metadata(const std::string& key) const { return db_.get_metadata(key); }
   /// Picks up a newer revision of the same index, if any.
   void reopen();
+  /// Facets from the in-memory per-document table (true, the default) or from
+  /// Xapian's value-slot match spies (false, always so for remote shards); both are
+  /// exact. For tests and benchmarks that compare the two.
+  void set_facet_table(bool use) { facet_table_ = use; }
 
  private:
   /// Up to @p n hits of an OR query of related terms, filtered, without the article
@@ -101,9 +110,16 @@ class Searcher {
   std::vector<Hit> related_hits(const Xapian::Query& terms, unsigned n, const Filters& filters,
                                 const std::string& exclude_id);
 
+  /// The facet table of the current revision, or null when value-slot spies count
+  /// (remote or several shards, or set_facet_table(false); see search_facets.h).
+  const detail::FacetTable* facet_table();
+
   Xapian::Database db_;
   analysis::Analyzer words_;        ///< plain French chain: labels, snippets, suggestions
   analysis::Analyzer draft_words_;  ///< French chain without stop words: drafts
+  bool facet_table_ = true;
+  std::optional<bool> table_usable_;  ///< known after the first search
+  std::shared_ptr<const detail::FacetTable> table_;
 };
 
 }  // namespace frsearch::search

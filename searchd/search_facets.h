@@ -1,15 +1,22 @@
 /** @file
- * @brief Exact category, year and month facets from Xapian's built-in match spies.
+ * @brief Exact category, year and month facets, counted during a match.
  *
- * Only Xapian::ValueCountMatchSpy is used, since remote shards served by
- * xapian-tcpsrv know only the built-in spies. The category slot holds one value
- * per label combination ("A\x1fB"), which is split here into per-label counts;
- * years are the sums of their months.
+ * Two ways to count, same results:
+ *  - a FacetTable: each document's month and category combination read once per
+ *    revision of a local single-shard database, so a match counts a document by
+ *    its docid (an array lookup) instead of reading two value slots;
+ *  - Xapian's built-in ValueCountMatchSpy, for what the table cannot serve: remote
+ *    shards (xapian-tcpsrv knows only the built-in spies) and several shards (a
+ *    match spy sees each shard's own docids, not the combined ones).
+ * The category slot holds one value per label combination ("A\x1fB"), which is
+ * split here into per-label counts; years are the sums of their months.
  */
 #ifndef FRSEARCH_SEARCHD_SEARCH_FACETS_H
 #define FRSEARCH_SEARCHD_SEARCH_FACETS_H
 
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <xapian.h>
@@ -18,8 +25,89 @@
 
 namespace frsearch::search::detail {
 
-/// The spies of one match: attach them to an Enquire, run get_mset() with
-/// check_at_least covering every document, then read the counts.
+/// The month and category combination of every document of one database revision.
+class FacetTable {
+ public:
+  /// Reads the month and category slots of every document of @p db (one local shard).
+  explicit FacetTable(const Xapian::Database& db);
+
+  /// Whether @p db can be served by a table: one shard, local (glass or chert).
+  static bool usable(const Xapian::Database& db);
+  /// The revision read (Database::get_revision()).
+  Xapian::rev revision() const { return revision_; }
+
+  /// Index of the day / month / category combination of @p docid (0: none or unknown).
+  /// Days are numbered in ascending order of their "YYYYMMDD" value.
+  std::uint32_t day(Xapian::docid docid) const { return docid < days_.size() ? days_[docid] : 0; }
+  std::uint32_t month(Xapian::docid docid) const {
+    return docid < months_.size() ? months_[docid] : 0;
+  }
+  std::uint32_t combination(Xapian::docid docid) const {
+    return docid < combinations_.size() ? combinations_[docid] : 0;
+  }
+  /// The distinct values, by index (index 0 is "", no value).
+  const std::vector<std::string>& day_values() const { return day_values_; }
+  const std::vector<std::string>& month_values() const { return month_values_; }
+  const std::vector<std::string>& combination_values() const { return combination_values_; }
+
+  /// Every document, by ascending kSlotSort value (the browsing order, oldest first);
+  /// empty when some document has no such value or shares it, since Xapian's order
+  /// of those is not reproduced here.
+  const std::vector<Xapian::docid>& by_date() const { return by_date_; }
+
+ private:
+  Xapian::rev revision_ = 0;
+  std::vector<std::uint32_t> days_, months_, combinations_;  ///< by docid
+  std::vector<std::string> day_values_, month_values_, combination_values_;
+  std::vector<Xapian::docid> by_date_;
+};
+
+/// Exact total and disjunctive facets of a query in one counting pass over a
+/// FacetTable: attach to an Enquire on the query *without* its filters and run
+/// get_mset(0, 0, all). Each matching document is counted in the total when it
+/// passes both filters, in the category facet when it passes the date range, in
+/// the dates when it passes the category filter. The category filter is read from
+/// the postings of its "K" terms (as OP_OR of them matches), the date range compares
+/// the kSlotDay values (as OP_VALUE_RANGE does), so counts equal the filtered matches.
+class FacetCounter : public Xapian::MatchSpy {
+ public:
+  /// @p table must outlive this; @p db is the database it was read from.
+  FacetCounter(const FacetTable& table, const Xapian::Database& db, const Filters& filters);
+  void operator()(const Xapian::Document& doc, double /*wt*/) override { count(doc.get_docid()); }
+  /// Counts one matching document.
+  void count(Xapian::docid docid);
+  /// Whether @p docid passes both filters.
+  bool passes(Xapian::docid docid) const { return category_ok(docid) && date_ok(docid); }
+
+  Xapian::doccount total() const { return total_; }
+  /// Per-label counts, by count descending then label.
+  void read_categories(std::vector<FacetValue>& out) const;
+  /// Year and month counts, by value ascending.
+  void read_dates(std::vector<FacetValue>& years, std::vector<FacetValue>& months) const;
+
+ private:
+  bool category_ok(Xapian::docid docid) const {
+    return !by_category_ || (docid < in_categories_.size() && in_categories_[docid]);
+  }
+  bool date_ok(Xapian::docid docid) const {
+    if (!by_date_) {
+      return true;
+    }
+    const std::uint32_t day = table_.day(docid);
+    return day != 0 && day >= first_day_ && day <= last_day_;
+  }
+
+  const FacetTable& table_;
+  bool by_category_ = false, by_date_ = false;
+  std::vector<bool> in_categories_;             ///< by docid, when by_category_
+  std::uint32_t first_day_ = 1, last_day_ = 0;  ///< table day indexes in range, when by_date_
+  Xapian::doccount total_ = 0;
+  std::vector<Xapian::doccount> combinations_, months_;  ///< by table index
+};
+
+/// The value-slot spies of one match (when no FacetTable serves): attach them to
+/// an Enquire, run get_mset() with check_at_least covering every document, then
+/// read the counts.
 class FacetSpies {
  public:
   /// @p categories / @p dates: which facets this match should count.

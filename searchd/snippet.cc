@@ -157,6 +157,9 @@ Highlighter::Highlighter(MatchTerms terms, const analysis::Analyzer& analyzer,
     }
     stem_heads_.insert(stem.substr(0, kStemHeadBytes));
   }
+  // A query word gives a word key and usually a stem key: as many distinct keys as
+  // the larger of the two sets (plus prefixes) means each word was likely found.
+  enough_ = std::max(terms_.words.size(), terms_.stems.size()) + terms_.prefixes.size();
 }
 
 Highlighter::~Highlighter() = default;
@@ -198,15 +201,33 @@ std::string Highlighter::snippet(std::string_view text) {
   }
   const SnippetOptions& options = options_;
   const std::string_view analysed = text.substr(0, utf8_floor(text, options.max_analysed_bytes));
-  const std::vector<analysis::Token> tokens = analyzer_.analyze(analysed);
   std::vector<Word> words;
-  words.reserve(tokens.size());
-  for (const analysis::Token& token : tokens) {
-    if (token.end > analysed.size() || token.start >= token.end) {
-      continue;
+  // Piece by piece, cut on whitespace so no word is split. Once a window shows every
+  // query word, one more piece lets the windows found reach their full length.
+  std::size_t piece_bytes =
+      terms_.empty() ? analysed.size() : std::max<std::size_t>(options.chunk_bytes, 1);
+  bool last = false;
+  for (std::size_t done = 0; done < analysed.size();) {
+    std::size_t end = std::min(done + piece_bytes, analysed.size());
+    while (end < analysed.size() && !is_space(analysed[end])) {
+      ++end;
     }
-    words.push_back({detail::word_start(analysed, token), token.end,
-                     terms_.empty() ? nullptr : match(token.text)});
+    const std::string_view piece = analysed.substr(done, end - done);
+    for (const analysis::Token& token : analyzer_.analyze(piece)) {
+      if (token.end > piece.size() || token.start >= token.end) {
+        continue;
+      }
+      words.push_back({done + detail::word_start(piece, token), done + token.end,
+                       terms_.empty() ? nullptr : match(token.text)});
+    }
+    done = end;
+    if (last) {
+      break;
+    }
+    if (done < analysed.size() && enough_ > 0 && best_window(words, options).distinct >= enough_) {
+      last = true;
+      piece_bytes = 2 * options.max_bytes + kSlack;
+    }
   }
   std::string out;
   if (words.empty()) {  // punctuation only: its beginning

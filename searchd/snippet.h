@@ -28,6 +28,10 @@ struct SnippetOptions {
   /// Only the beginning of a longer text is analysed (matches further on are not
   /// looked for): a snippet costs the same whatever the length of the article.
   std::size_t max_analysed_bytes = 20000;
+  /// The text is analysed by pieces of about this many bytes (cut on whitespace),
+  /// and no further once a window shows every query word: most articles name them
+  /// in their first paragraph, so most of the text need not be analysed.
+  std::size_t chunk_bytes = 1024;
 };
 
 /// Makes the snippets of one query's hits. It remembers which words matched,
@@ -45,7 +49,9 @@ class Highlighter {
 
   /// The window of @p text with the most distinct matched words (the text's
   /// beginning when nothing matches), "… " / " …" where cut, runs of whitespace
-  /// shown as one space.
+  /// shown as one space. The search stops at the first piece of text (see
+  /// SnippetOptions::chunk_bytes) after which a window holds as many distinct
+  /// matched words as the query has words.
   std::string snippet(std::string_view text);
 
  private:
@@ -56,6 +62,7 @@ class Highlighter {
   const analysis::Analyzer& analyzer_;
   SnippetOptions options_;
   std::set<std::string> stem_heads_;  ///< first bytes of the stems: other words can't match one
+  std::size_t enough_ = 0;            ///< distinct matches that end the search early
   bool stem_all_ = false;             ///< a stem too short for that test
   std::unordered_map<std::string, std::optional<std::string>> seen_;  ///< folded word -> key
 };

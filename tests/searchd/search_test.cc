@@ -421,6 +421,73 @@ TEST_F(SearchTest, FacetsIgnoreTheirOwnFilter) {
   EXPECT_EQ(labelled, 15u);  // label count of the fixture; a6 has none
 }
 
+// The table (single local database) and the value-slot spies (remote or several
+// shards) must give the same totals, facets and pages, browsing included.
+TEST_F(SearchTest, FacetTableCountsLikeTheValueSlotSpies) {
+  Searcher spies(db_);
+  spies.set_facet_table(false);
+  std::vector<Filters> filters(7);
+  filters[1].categories = {"Santé", "Politique"};
+  filters[2].from = "2021-06-01";
+  filters[3].categories = {"À la une"};
+  filters[3].to = "2021-12-31";
+  filters[4].categories = {"sante", "inconnue"};  // labels are matched folded
+  filters[5].from = "2021-12-23";                 // bounds on a document's day
+  filters[5].to = "2021-12-23";
+  filters[6].from = "2022-01-01";  // an empty range
+  filters[6].to = "2021-01-01";
+  for (const char* q : {"", "santé", "hopital OR coeur", "\"santé publique\"", "vain"}) {
+    for (const Filters& f : filters) {
+      for (Sort sort : {Sort::kRelevance, Sort::kNewest, Sort::kOldest}) {
+        for (unsigned page : {1u, 2u, 3u}) {
+          SearchRequest request;
+          request.q = q;
+          request.filters = f;
+          request.sort = sort;
+          request.page = page;
+          request.per_page = 3;
+          const SearchResult table = searcher_->search(request), spied = spies.search(request);
+          SCOPED_TRACE("q=" + std::string(q) + " categories=" + joined(f.categories) +
+                       " from=" + f.from + " to=" + f.to + " page=" + std::to_string(page));
+          EXPECT_EQ(table.total, spied.total);
+          EXPECT_EQ(ids_of(table.hits), ids_of(spied.hits));
+          EXPECT_EQ(facet_string(table.category), facet_string(spied.category));
+          EXPECT_EQ(facet_string(table.year), facet_string(spied.year));
+          EXPECT_EQ(facet_string(table.month), facet_string(spied.month));
+        }
+      }
+    }
+  }
+}
+
+TEST_F(SearchTest, FacetTableFollowsANewRevision) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  Xapian::WritableDatabase writer(path, Xapian::DB_CREATE_OR_OVERWRITE);
+  for (const char* id : {"a1", "a2", "a3"}) {
+    writer.replace_document(indexer::id_term(id), indexer::make_document(article(id), analyzer));
+  }
+  writer.commit();
+  Searcher searcher{Xapian::Database(path)};
+  SearchRequest request;  // browsing: every document
+  EXPECT_EQ(facet_string(searcher.search(request).month), "2021-06:1 2021-12:2");
+  // a2 moves to another category, a5 and a12 arrive.
+  corpus::Article moved = article("a2");
+  moved.categories = {"Recherche"};
+  writer.replace_document(indexer::id_term("a2"), indexer::make_document(moved, analyzer));
+  for (const char* id : {"a5", "a12"}) {
+    writer.replace_document(indexer::id_term(id), indexer::make_document(article(id), analyzer));
+  }
+  writer.commit();
+  EXPECT_EQ(facet_string(searcher.search(request).month), "2021-06:1 2021-12:2");  // old handle
+  searcher.reopen();
+  const SearchResult r = searcher.search(request);
+  EXPECT_EQ(r.total, 5u);
+  EXPECT_EQ(facet_string(r.month), "2020-03:1 2021-06:1 2021-12:3");
+  EXPECT_EQ(facet_string(r.category), "Recherche:3 À la une:2 Santé:1 Événement:1");
+}
+
 // ---- Snippets -------------------------------------------------------------------
 
 TEST_F(SearchTest, SnippetsMarkMatchedWordsWhateverTheirAccents) {
@@ -504,6 +571,32 @@ TEST(SnippetTest, WindowsCutsAndMarks) {
   for (const Case& c : cases) {
     EXPECT_EQ(make_snippet(c.text, *c.terms, analyzer, small), c.expected) << c.text;
   }
+  // Analysed by small pieces, stopping once every word is found: the same windows.
+  small.chunk_bytes = 8;
+  for (const Case& c : cases) {
+    EXPECT_EQ(make_snippet(c.text, *c.terms, analyzer, small), c.expected) << c.text;
+  }
+}
+
+TEST(SnippetTest, LooksPastTheFirstPieceForMissingWords) {
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  MatchTerms terms;
+  terms.words = {"donnees", "ouvertes"};
+  SnippetOptions options;
+  options.chunk_bytes = 64;
+  std::string text = "Les données d'abord.";
+  for (int i = 0; i < 40; ++i) {
+    text += " remplissage";
+  }
+  text += " Les données ouvertes enfin.";
+  for (int i = 0; i < 40; ++i) {
+    text += " suite";
+  }
+  const std::string s = make_snippet(text, terms, analyzer, options);
+  EXPECT_NE(s.find("<mark>données</mark> <mark>ouvertes</mark> enfin"), std::string::npos) << s;
+  // Without the second word, the first piece is enough and the snippet starts there.
+  terms.words = {"donnees"};
+  EXPECT_EQ(make_snippet(text, terms, analyzer, options).rfind("Les <mark>données</mark>", 0), 0u);
 }
 
 TEST(SnippetTest, NeverBreaksUtf8) {
