@@ -204,8 +204,11 @@ int run_http(const Options& options, const std::vector<QueryLine>& queries) {
   for (const QueryLine& query : queries) {
     targets.push_back(target_of(query));
   }
+  // Slow answers are measured, not dropped (httplib gives up after 5 s by default).
+  constexpr time_t kTimeoutSeconds = 120;
   {  // warm-up, and a check that the server answers
     httplib::Client client(options.url);
+    client.set_read_timeout(kTimeoutSeconds, 0);
     for (const std::string& target : targets) {
       auto result = client.Get(target);
       if (!result || result->status != 200) {
@@ -226,6 +229,7 @@ int run_http(const Options& options, const std::vector<QueryLine>& queries) {
     threads.emplace_back([&, t] {
       httplib::Client client(options.url);  // keep-alive connection per thread
       client.set_keep_alive(true);
+      client.set_read_timeout(kTimeoutSeconds, 0);
       for (std::size_t i = t * 7; Clock::now() < deadline; ++i) {
         const auto t0 = Clock::now();
         auto result = client.Get(targets[i % targets.size()]);
