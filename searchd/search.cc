@@ -24,9 +24,10 @@ using detail::FacetSpies;
 
 constexpr Xapian::doccount kExportPage = 1000;
 constexpr Xapian::doccount kRelatedBatch = 50;
-// BM25 b=0.9 (Xapian's default 0.5): dev MRR@10 0.655 -> 0.691 (docs/RELEVANCE.md, 2026-11-29).
+// BM25 b=1.0 (Xapian's default 0.5): dev MRR@10 0.655 -> 0.691 at b=0.9,
+// +0.007 at b=1.0 (docs/RELEVANCE.md, 2026-11-29); k1 0.6 and 1.5 worse, 1.2 the same.
 constexpr double kBm25K1 = 1.0;
-constexpr double kBm25B = 0.9;
+constexpr double kBm25B = 1.0;
 constexpr Xapian::doccount kRelatedScanLimit = 1000;  // hits looked at to fill a related list
 
 /// Runs @p fn; if the database was modified under it (a writer committed twice
