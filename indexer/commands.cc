@@ -11,6 +11,7 @@
 #include "indexer/report.h"
 #include "indexer/schema.h"
 #include "indexer/shards.h"
+#include "indexer/surfaces.h"
 
 namespace frsearch::indexer {
 namespace {
@@ -18,11 +19,12 @@ namespace {
 /// add commits this often, so an interrupted run keeps most of its work.
 constexpr std::size_t kAddCommitEvery = 2000;
 /// build flushes each shard this often. Xapian buffers changes in std::maps until
-/// a flush (10000 documents by default); past a thousand documents or so their
+/// a flush (10000 documents by default); past a few hundred documents their
 /// inserts cost more in cache misses than the extra flushes save, and memory
 /// grows: on 9k OrangeSum articles (2 parts), flushing every 500/1000/2000/10000
-/// documents took about 27/29/31/38 CPU-s and 130/180/270/470 MiB of RSS.
-constexpr std::size_t kBuildCommitEvery = 1000;
+/// documents took about 27/29/31/38 CPU-s and 130/180/270/470 MiB of RSS; on 4k,
+/// 250/500/1000/2000 took 10.1/10.9/11.3/12+ CPU-s (3 runs each, load ~20).
+constexpr std::size_t kBuildCommitEvery = 500;
 
 std::string rejection_text(const corpus::Rejection& r) {
   return r.file + ":" + std::to_string(r.line) + ": " + r.reason;
@@ -121,14 +123,17 @@ LiveIndex create_first_generation(const IndexDir& dir) {
   return dir.live();
 }
 
-/// The spelling dictionary of each final shard, from its words (in parallel).
+/// The spelling dictionary of each final shard, from its words, and the surface
+/// forms of the whole build (in parallel). Every shard gets all the surface counts:
+/// Xapian reads a multi-database's metadata from its first shard.
 void add_spelling(const std::vector<std::string>& paths, unsigned generation,
-                  Xapian::doccount documents) {
+                  Xapian::doccount documents, const SurfaceCounts& surfaces) {
   ShardSet shards(paths, Xapian::DB_OPEN | Xapian::DB_NO_SYNC, generation);
   ShardWriters spellers(
       shards.size(), [](unsigned, Prepared&&) {},
-      [&shards, documents](unsigned shard) {
+      [&shards, documents, &surfaces](unsigned shard) {
         add_spelling_from_terms(shards[shard], documents);
+        surfaces.write(shards[shard]);
         shards.commit(shard);
       });
   spellers.finish();
@@ -153,7 +158,7 @@ class WriteRun {
 
   /// Reads, analyses and hands each document to @p write in input order.
   /// False when --strict stopped at a bad record.
-  bool run(bool spelling, const std::function<void(Prepared&&)>& write) {
+  bool run(const PipelineOptions& pipeline, const std::function<void(Prepared&&)>& write) {
     Progress progress(reporter_, options_.progress, input_bytes(files_));
     PipelineHandlers handlers = reporting_handlers(reporter_, summary_, options_.strict);
     handlers.on_document = [&](Prepared&& prepared) {
@@ -162,8 +167,8 @@ class WriteRun {
       ++summary_.indexed;
       progress.update(summary_.indexed, summary_.bytes);
     };
-    const bool complete = run_pipeline(files_, analysis::make_french_analyzer(),
-                                       {options_.threads, spelling}, handlers);
+    const bool complete =
+        run_pipeline(files_, analysis::make_french_analyzer(), pipeline, handlers);
     progress.finish();
     return complete;
   }
@@ -210,12 +215,18 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   PendingGeneration pending(dir, generation);
   std::filesystem::create_directories(generation_path);
   // Nobody reads this generation before its swap, and a crash discards it: no
-  // fsync per commit (DB_NO_SYNC), one sync_tree() before the swap instead.
-  ShardSet shards(paths, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC, generation);
-  std::vector<std::size_t> written(shards.size());  // each element used by its shard's writer
+  // fsync per commit (DB_NO_SYNC), one sync_tree() before the swap instead, and
+  // blocks updated in place rather than copied on write (DB_DANGEROUS: about 10%
+  // less CPU on 4k articles; an unclean stop leaves the parts unreadable, and the
+  // next build removes them).
+  ShardSet shards(paths, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS,
+                  generation);
+  std::vector<std::size_t> written(shards.size());     // each element used by its shard's writer
+  std::vector<SurfaceCounts> surfaces(shards.size());  // likewise
   ShardWriters writers(
       shards.size(),
-      [&shards, &written](unsigned shard, Prepared&& prepared) {
+      [&shards, &written, &surfaces](unsigned shard, Prepared&& prepared) {
+        surfaces[shard].add(prepared.surfaces);
         if (prepared.duplicate)
           shards[shard].replace_document(id_term(prepared.id), prepared.doc);
         else
@@ -223,7 +234,10 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
         if (++written[shard] % kBuildCommitEvery == 0) shards.commit(shard);
       },
       [&shards](unsigned shard) { shards.commit(shard); });
-  const bool complete = run.run(false, [&](Prepared&& prepared) {
+  PipelineOptions pipeline;
+  pipeline.threads = options.threads;
+  pipeline.surfaces = true;
+  const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     if (prepared.duplicate) ++run.summary().replaced;
     const unsigned shard = shards.route(prepared.id);
     writers.submit(shard, std::move(prepared));
@@ -235,7 +249,9 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   writers.finish();
   shards.close();
   if (merge) merge_into_one(paths, IndexDir::shard_path(generation_path, 0));
-  add_spelling(shard_paths(dir, generation, shard_count), generation, run.summary().indexed);
+  for (std::size_t i = 1; i < surfaces.size(); ++i) surfaces[0].merge(surfaces[i]);
+  add_spelling(shard_paths(dir, generation, shard_count), generation, run.summary().indexed,
+               surfaces[0]);
   sync_tree(generation_path);
   dir.publish(generation, shard_count);
   pending.published();
@@ -253,7 +269,10 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   if (live.generation == 0) live = create_first_generation(run.dir());
   ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
   Summary& summary = run.summary();
-  const bool complete = run.run(true, [&](Prepared&& prepared) {
+  PipelineOptions pipeline;
+  pipeline.threads = options.threads;
+  pipeline.spelling = true;
+  const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     Xapian::WritableDatabase& db = shards[shards.route(prepared.id)];
     const std::string term = id_term(prepared.id);
     if (prepared.duplicate || db.term_exists(term)) ++summary.replaced;

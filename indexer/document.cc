@@ -62,8 +62,9 @@ namespace {
 /// that each distinct word is stemmed and checked for a surface form once.
 class FieldIndexer {
  public:
-  FieldIndexer(Xapian::Document& doc, StemCache& stems, std::vector<std::string>* spelling)
-      : doc_(doc), stems_(stems), spelling_(spelling) {}
+  FieldIndexer(Xapian::Document& doc, StemCache& stems, std::vector<std::string>* spelling,
+               std::vector<std::string>* surfaces)
+      : doc_(doc), stems_(stems), spelling_(spelling), surfaces_(surfaces) {}
 
   /// Indexes @p text starting at the current position; @p title adds the S/ZS
   /// terms and the title wdf boost.
@@ -96,6 +97,10 @@ class FieldIndexer {
   /// Adds the stem terms, counted over all fields (one Xapian call per stem,
   /// not per occurrence), and lists the distinct words worth a spelling entry.
   void finish() {
+    if (surfaces_ != nullptr) {
+      std::sort(surfaces_->begin(), surfaces_->end());
+      surfaces_->erase(std::unique(surfaces_->begin(), surfaces_->end()), surfaces_->end());
+    }
     for (const auto& [stem, count] : stem_counts_) {
       doc_.add_term(schema::kStem + stem, count.all);
       if (count.title != 0) doc_.add_term(schema::kTitleStem + stem, count.title);
@@ -131,12 +136,17 @@ class FieldIndexer {
       if (surface == word || analysis::fold(surface) != word) return;
     }
     std::string term = schema::kSurface + word + ':' + surface;
-    if (term.size() <= kMaxSurfaceTermBytes) doc_.add_boolean_term(term);
+    if (term.size() > kMaxSurfaceTermBytes) return;
+    if (surfaces_ != nullptr)
+      surfaces_->push_back(std::move(term));
+    else
+      doc_.add_boolean_term(term);
   }
 
   Xapian::Document& doc_;
   StemCache& stems_;
   std::vector<std::string>* spelling_;
+  std::vector<std::string>* surfaces_;
   Xapian::termpos next_pos_ = 1;
   struct StemCount {
     Xapian::termcount all = 0, title = 0;
@@ -189,12 +199,13 @@ Xapian::Document make_document(const corpus::Article& article, const analysis::A
 }
 
 Xapian::Document DocumentMaker::make(const corpus::Article& article,
-                                     std::vector<std::string>* spelling) const {
+                                     std::vector<std::string>* spelling,
+                                     std::vector<std::string>* surfaces) const {
   const analysis::Analyzer& analyzer = analyzer_;
   Xapian::Document doc;
   doc.add_boolean_term(id_term(article.id));
 
-  FieldIndexer fields(doc, stems_, spelling);
+  FieldIndexer fields(doc, stems_, spelling, surfaces);
   fields.index(article.title, analyzer, true);
   fields.index(article.summary, analyzer, false);
   fields.index(article.body, analyzer, false);

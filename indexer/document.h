@@ -36,7 +36,10 @@ class DocumentMaker {
  public:
   DocumentMaker(const analysis::Analyzer& analyzer, StemCache& stems)
       : analyzer_(analyzer), stems_(stems) {}
-  Xapian::Document make(const corpus::Article& article, std::vector<std::string>* spelling) const;
+  /// With @p surfaces, the document's "XU" pairs (surfaces.h) go there, each once,
+  /// instead of into the document as terms.
+  Xapian::Document make(const corpus::Article& article, std::vector<std::string>* spelling,
+                        std::vector<std::string>* surfaces = nullptr) const;
 
  private:
   const analysis::Analyzer& analyzer_;

@@ -119,7 +119,8 @@ class Pipeline {
       Job& j = **job;
       try {
         Prepared prepared;
-        prepared.doc = maker.make(j.article, options_.spelling ? &prepared.spelling : nullptr);
+        prepared.doc = maker.make(j.article, options_.spelling ? &prepared.spelling : nullptr,
+                                  options_.surfaces ? &prepared.surfaces : nullptr);
         prepared.id = std::move(j.article.id);
         prepared.bytes = prepared.doc.get_data().size();
         prepared.duplicate = j.duplicate;

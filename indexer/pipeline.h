@@ -27,6 +27,7 @@ struct Prepared {
   std::string id;
   Xapian::Document doc;
   std::vector<std::string> spelling;  ///< filled when the pipeline was asked for it
+  std::vector<std::string> surfaces;  ///< "XU" pairs kept apart when asked (surfaces.h)
   std::size_t bytes = 0;              ///< size of the stored record (about its input size)
   bool duplicate = false;             ///< an earlier record of this run had the same id
 };
@@ -50,6 +51,7 @@ struct PipelineHandlers {
 struct PipelineOptions {
   unsigned threads = 1;   ///< analysis workers
   bool spelling = false;  ///< fill Prepared::spelling
+  bool surfaces = false;  ///< "XU" pairs into Prepared::surfaces, not into the document
 };
 
 /// Runs the whole pipeline over @p files. Returns false when on_rejection asked to stop.

@@ -31,6 +31,8 @@ inline constexpr const char* kDay = "D";         ///< "D20211223", boolean
 /// "XU" + folded word + ":" + lowercase accented surface form, boolean, added
 /// only when the two differ. Its term frequency tells which accented spelling is
 /// the usual one, to give suggestions and completions their accents back.
+/// `add` writes these terms; `build` counts the same pairs in memory and writes
+/// one metadata entry "XU" + folded word per word instead (indexer/surfaces.h).
 inline constexpr const char* kSurface = "XU";
 
 // ---- Value slots ------------------------------------------------------------

@@ -1,24 +1,58 @@
-// "Did you mean" and completions: folded vocabulary, accents restored from XU terms.
+// "Did you mean" and completions: folded vocabulary, accents restored from the surface
+// forms a build stores as metadata and `add` as XU terms (indexer/surfaces.h).
 #include "searchd/search_spelling.h"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <map>
 #include <set>
 #include <tuple>
 #include <utility>
 
 #include "indexer/schema.h"
+#include "indexer/surfaces.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
 namespace {
 
 constexpr std::size_t kMaxCompletionCandidates = 2000;  // completions: terms looked at, at most
-constexpr std::size_t kMaxWords = 16;            // did-you-mean: query words looked at, at most
-constexpr std::size_t kMaxCandidatesScored = 6;  // corrections weighed in context, at most
-constexpr Xapian::doccount kCountLimit = 200;    // co-occurrence counts exact up to this
-constexpr Xapian::termcount kPhraseWindow = 3;   // "neighbours": one word may come between
+constexpr std::size_t kMaxWords = 16;             // did-you-mean: query words looked at, at most
+constexpr std::size_t kMaxCandidatesScored = 6;   // corrections weighed in context, at most
+constexpr Xapian::doccount kCountLimit = 200;     // co-occurrence counts exact up to this
+constexpr Xapian::termcount kPhraseWindow = 3;    // "neighbours": one word may come between
+constexpr std::size_t kMaxSurfaceKeyBytes = 200;  // the indexer's bound on surface terms
+
+/// The usual accented spelling of a folded word: its most frequent surface form,
+/// counting the documents of the build (metadata) and those added since (XU terms),
+/// when that form is found in more than half the documents holding the word; else
+/// the folded word itself. Ties go to the first form in byte order.
+std::string usual_spelling(const Xapian::Database& db, const std::string& folded) {
+  const std::string key = std::string(schema::kSurface) + folded;
+  std::map<std::string, Xapian::doccount> counts;
+  if (key.size() <= kMaxSurfaceKeyBytes) {  // longer ones were never written
+    for (auto& [surface, documents] : indexer::parse_surface_counts(db.get_metadata(key))) {
+      counts[surface] += documents;
+    }
+  }
+  const std::string prefix = key + ':';
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
+    counts[(*it).substr(prefix.size())] += it.get_termfreq();
+  }
+  std::string best;
+  Xapian::doccount best_count = 0;
+  for (const auto& [surface, documents] : counts) {
+    if (documents > best_count) {
+      best_count = documents;
+      best = surface;
+    }
+  }
+  if (best.empty() || best_count * 2 <= db.get_termfreq(folded)) {
+    return folded;
+  }
+  return best;
+}
 
 bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f';
@@ -265,7 +299,7 @@ std::optional<std::string> did_you_mean(const Xapian::Database& db,
   std::size_t at = 0;
   for (const QueryWord& word : words) {
     const std::string& folded = word.correction.empty() ? word.folded : word.correction;
-    const std::string surface = surface_form(db, folded);
+    const std::string surface = usual_spelling(db, folded);
     if (surface == word.folded) {
       continue;  // as typed already (give or take case)
     }
@@ -321,7 +355,7 @@ std::vector<std::string> complete(const Xapian::Database& db, const analysis::An
                     });
   const std::string head(prefix.substr(0, word_start(prefix, last)));
   for (std::size_t i = 0; i < keep; ++i) {
-    out.push_back(head + surface_form(db, candidates[i].second));
+    out.push_back(head + usual_spelling(db, candidates[i].second));
   }
   return out;
 }

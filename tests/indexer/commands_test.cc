@@ -8,8 +8,11 @@
 #include <sstream>
 
 #include "indexer/hash.h"
+#include "indexer/index_dir.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
+#include "indexer/surfaces.h"
+#include "searchd/search.h"
 #include "test_support.h"
 
 namespace frsearch::indexer {
@@ -277,6 +280,81 @@ TEST_F(CommandsTest, BuildFillsTheSpellingDictionary) {
   EXPECT_EQ(spelling_frequency(db, "la"), 0u);    // too short
   EXPECT_EQ(spelling_frequency(db, "2021"), 0u);  // not a word
   EXPECT_EQ(db.get_spelling_suggestion("hopitl"), "hopital");
+}
+
+/// The "XU" terms of @p db, space-separated.
+std::string surface_terms(const Xapian::Database& db) {
+  std::vector<std::string> terms;
+  for (Xapian::TermIterator t = db.allterms_begin("XU"); t != db.allterms_end("XU"); ++t)
+    terms.push_back(*t + "=" + std::to_string(t.get_termfreq()));
+  return joined(terms, " ");
+}
+
+TEST_F(CommandsTest, BuildCountsSurfaceFormsInMetadataOnEveryShard) {
+  const std::vector<std::string> records = {
+      record("s1", "L’hôpital", "Un hôpital, deux hôpitaux."),
+      record("s2", "Santé", "L'HÔPITAL et l’Hôpital de la santé"),
+      record("s3", "Rien", "hopital sans accent"), record("s4", "Noël", "noël")};
+  for (unsigned shards : {1u, 2u}) {
+    SCOPED_TRACE(shards);
+    const std::string in = input("s.jsonl", records);
+    ASSERT_EQ(build(options(shards), {in}, err_).indexed, 4u);
+    for (const std::string& path : IndexDir(index_).live().shards) {
+      Xapian::Database shard(path);
+      EXPECT_EQ(surface_terms(shard), "");  // no terms: counted once per build
+      // Documents, not occurrences; each shard holds the counts of the whole build.
+      EXPECT_EQ(shard.get_metadata("XUhopital"), "hôpital\t2\n");
+      EXPECT_EQ(shard.get_metadata("XUhopitaux"), "hôpitaux\t1\n");
+      EXPECT_EQ(shard.get_metadata("XUsante"), "santé\t1\n");
+      EXPECT_EQ(shard.get_metadata("XUnoel"), "noël\t1\n");
+      EXPECT_EQ(shard.get_metadata("XUaccent"), "");
+    }
+  }
+  EXPECT_EQ(
+      parse_surface_counts("hôpital\t2\nhopital\t1\n"),
+      (std::vector<std::pair<std::string, Xapian::doccount>>{{"hôpital", 2}, {"hopital", 1}}));
+  EXPECT_TRUE(parse_surface_counts("bad\nno-count\t\n\t3\nx\t1y\n").empty());
+}
+
+TEST_F(CommandsTest, AddKeepsSurfaceFormsAsTerms) {
+  ASSERT_EQ(
+      build(options(), {input("a.jsonl", {record("s1", "Hôpital", "hôpital")})}, err_).indexed, 1u);
+  ASSERT_EQ(
+      add(options(), {input("b.jsonl", {record("s2", "Noël", "l’hôpital à Noël")})}, err_).indexed,
+      1u);
+  Xapian::Database db(index_);
+  EXPECT_EQ(surface_terms(db), "XUa:à=1 XUhopital:hôpital=1 XUnoel:noël=1");
+  EXPECT_EQ(db.get_metadata("XUhopital"), "hôpital\t1\n");
+}
+
+// What the counts are for: searchd gives suggestions their accents back, from the
+// build's metadata and from the documents added since, together.
+TEST_F(CommandsTest, SuggestionsGetTheirAccentsFromABuiltIndex) {
+  ASSERT_EQ(build(options(2),
+                  {input("a.jsonl", {record("s1", "Hôpital", "l’hôpital public"),
+                                     record("s2", "Santé", "hôpital et santé publique"),
+                                     record("s3", "Réseau", "le réseau, les réseaux")})},
+                  err_)
+                .indexed,
+            3u);
+  {
+    search::Searcher searcher{Xapian::Database(index_)};
+    EXPECT_EQ(joined(searcher.suggest("hop", 1)), "hôpital");
+    EXPECT_EQ(joined(searcher.suggest("reseau", 2), " "), "réseau réseaux");
+    search::SearchRequest typo;
+    typo.q = "sante publiqe";
+    EXPECT_EQ(searcher.search(typo).suggestion, "santé publique");
+  }
+  // Two plain "hopital" added: the accented form is no longer the usual one
+  // (2 documents of 4), so the completion is left unaccented.
+  ASSERT_EQ(
+      add(options(2),
+          {input("b.jsonl", {record("s4", "Un", "hopital"), record("s5", "Deux", "hopital")})},
+          err_)
+          .indexed,
+      2u);
+  search::Searcher searcher{Xapian::Database(index_)};
+  EXPECT_EQ(joined(searcher.suggest("hop", 1)), "hopital");
 }
 
 }  // namespace
