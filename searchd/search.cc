@@ -291,17 +291,15 @@ std::vector<Hit> Searcher::related_hits(const Xapian::Query& terms, unsigned n,
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
   set_order(enquire, Sort::kRelevance, /*browsing=*/false);
-  // Near-duplicates (same folded title: reposts) are shown once.
-  std::set<std::string> titles;
-  Highlighter highlighter({}, words_);  // nothing marked: the beginning of each body
+  detail::NearDuplicates duplicates(words_);  // reposts shown once (search_related.h)
+  Highlighter highlighter({}, words_);        // nothing marked: the beginning of each body
   for (Xapian::doccount offset = 0; hits.size() < n && offset < kRelatedScanLimit;
        offset += kRelatedBatch) {
     Xapian::MSet mset = enquire.get_mset(offset, kRelatedBatch);
     for (auto it = mset.begin(); it != mset.end() && hits.size() < n; ++it) {
       const Xapian::Document doc = it.get_document();
       Hit hit = detail::hit_meta(doc);
-      const std::string title = detail::fold_title(words_, hit.title);
-      if (!title.empty() && !titles.insert(title).second) {
+      if (duplicates.repeats(doc, hit.title)) {
         continue;
       }
       hit.score = it.get_weight();

@@ -77,4 +77,54 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+namespace {
+
+/// True when the folded title @p shorter, of 4 words or more, begins @p longer at a
+/// word boundary.
+bool title_begins(const std::string& shorter, const std::string& longer) {
+  return !shorter.empty() && std::count(shorter.begin(), shorter.end(), ' ') >= 3 &&
+         longer.size() > shorter.size() && longer.compare(0, shorter.size(), shorter) == 0 &&
+         longer[shorter.size()] == ' ';
+}
+
+/// |a ∩ b| / |a ∪ b| of two sorted sets; 0 when both are empty.
+double jaccard(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::size_t common = 0;
+  for (auto i = a.begin(), j = b.begin(); i != a.end() && j != b.end();) {
+    if (*i < *j) {
+      ++i;
+    } else if (*j < *i) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  const std::size_t all = a.size() + b.size() - common;
+  return all == 0 ? 0 : static_cast<double>(common) / static_cast<double>(all);
+}
+
+}  // namespace
+
+bool NearDuplicates::repeats(const Xapian::Document& doc, const std::string& title) {
+  Kept candidate{fold_title(words_, title), {}};
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    if (is_word_term(*it)) {
+      candidate.words.push_back(*it);  // the term list comes sorted
+    }
+  }
+  for (const Kept& kept : kept_) {
+    const bool same_title =
+        !candidate.title.empty() &&
+        (candidate.title == kept.title || title_begins(kept.title, candidate.title) ||
+         title_begins(candidate.title, kept.title));
+    if (same_title || jaccard(candidate.words, kept.words) >= kSameWords) {
+      return true;
+    }
+  }
+  kept_.push_back(std::move(candidate));
+  return false;
+}
+
 }  // namespace frsearch::search::detail

@@ -1,15 +1,20 @@
 /** @file
- * @brief The queries behind related articles: an article's or a draft's best terms.
+ * @brief Related articles: an article's or a draft's best terms, and reposts told apart.
  *
  * For a stored article, Xapian's relevance feedback (an RSet of that document
  * and the ESet of its best terms); for a draft, its words weighted by
  * tf * idf against the index. Both give an OR query of folded word terms that
- * the Searcher runs with the usual filters. First versions; issue 6 tunes them.
+ * the Searcher runs with the usual filters, keeping one of each group of
+ * near-duplicates. Alternatives (stems, pseudo-relevance feedback, title and idf
+ * boosts, more or fewer terms) were measured and did no better: docs/RELEVANCE.md,
+ * "Related articles".
  */
 #ifndef FRSEARCH_SEARCHD_SEARCH_RELATED_H
 #define FRSEARCH_SEARCHD_SEARCH_RELATED_H
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <xapian.h>
 
@@ -28,6 +33,32 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
 /// An empty query when no word of the text is in the index.
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms = 30);
+
+/// Tells the near-duplicates in a related list apart, so an article and its reposts
+/// show once (the first met, the best ranked). Two articles are near-duplicates when
+/// their folded titles are equal ("L’Hôpital !" = "l'hopital"), when one folded title
+/// of 4+ words begins the other ("Appel à projets 2023 … (date limite prolongée)"), or
+/// when their sets of distinct words overlap by kSameWords or more (Jaccard: a repost
+/// with a note added). One per list; not thread-safe.
+class NearDuplicates {
+ public:
+  static constexpr double kSameWords = 0.7;
+
+  /// @p words folds titles; it must outlive this object.
+  explicit NearDuplicates(const analysis::Analyzer& words) : words_(words) {}
+
+  /// True when @p doc (its title as written: @p title) repeats an article kept
+  /// before; else keeps it and returns false.
+  bool repeats(const Xapian::Document& doc, const std::string& title);
+
+ private:
+  struct Kept {
+    std::string title;               ///< folded words joined by one space
+    std::vector<std::string> words;  ///< distinct word terms, sorted
+  };
+  const analysis::Analyzer& words_;
+  std::vector<Kept> kept_;
+};
 
 }  // namespace frsearch::search::detail
 
