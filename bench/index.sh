@@ -2,7 +2,9 @@
 # Indexing benchmark: `indexer build --threads 2` over the 36k OrangeSum articles
 # of ../shared/corpora/orangesum, under /usr/bin/time -v, into a temporary folder.
 # Prints documents, wall and CPU seconds, docs/s, MB/s (uncompressed input), peak
-# RSS and the index size on disk. Skips (exit 0) when ../shared is absent.
+# RSS, the index size on disk and the load average (the machine is shared: compare
+# docs per CPU-second, or two binaries run one after the other). Skips (exit 0)
+# when ../shared is absent.
 #
 #   bench/index.sh [indexer options...]     e.g. bench/index.sh --shards 2
 #   BUILD_DIR=build-x THREADS=1 bench/index.sh
@@ -28,6 +30,7 @@ for f in "$corpus"/*.jsonl.gz; do
   input_bytes=$((input_bytes + $(gzip -dc "$f" | wc -c)))
 done
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 status=0
 /usr/bin/time -v "$indexer" build --index "$tmp/index" --threads "${THREADS:-2}" "$@" "$corpus" \
   2> "$tmp/stderr" || status=$?
@@ -54,4 +57,5 @@ awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss_kb" -v docs="$doc
          docs / secs, bytes / 1e6 / secs, docs / (user + sys);
   printf "  peak RSS %.0f MiB, index %.1f MiB on disk\n", rss / 1024, size / 1048576;
 }'
+echo "  load average (1/5/15 min) before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")"
 grep -E '^indexed ' "$tmp/stderr" | sed 's/^/  indexer: /'
