@@ -39,6 +39,14 @@ const analysis::Analyzer& folding_analyzer() {
   return analyzer;
 }
 
+/// A word searched in the whole text: one unprefixed (not titre:), non-wildcard,
+/// non-stop term. Neighbouring ones get a proximity bonus.
+bool plain_word(const Part& part) {
+  if (part.stop || part.negated || part.filter || part.leaves.size() != 1) return false;
+  const Leaf& leaf = part.leaves.front();
+  return !leaf.wildcard && !leaf.term.empty() && !(leaf.term[0] >= 'A' && leaf.term[0] <= 'Z');
+}
+
 class Parser {
  public:
   Parser(const std::vector<LexToken>& tokens, PartBuilder& builder)
@@ -137,10 +145,15 @@ class Parser {
     bool other_words = false;
     for (const auto& item : items) other_words |= !is_stop(item);
     Conjunction all;
+    std::vector<std::string> words;
     for (auto& item : items) {
       if (other_words && is_stop(item)) continue;
       all.add(item.second, item.first);
+      if (item.first == Conjunction::Mode::kOptional && plain_word(item.second)) {
+        words.push_back(item.second.leaves.front().term);
+      }
     }
+    all.add(builder_.proximity(words), Conjunction::Mode::kOptional);
     return all.build();
   }
 
@@ -246,10 +259,13 @@ ParsedQuery parse_plain(std::string_view text, const Xapian::Database& db) {
     words.push_back(std::move(part));
   }
   Conjunction any;
+  std::vector<std::string> plain;
   for (const Part& part : words) {
     if (other_words && part.stop) continue;
     any.add(part, Conjunction::Mode::kOptional);
+    if (plain_word(part)) plain.push_back(part.leaves.front().term);
   }
+  any.add(builder.proximity(plain), Conjunction::Mode::kOptional);
   return finish(any.build(), true);
 }
 

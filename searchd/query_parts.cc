@@ -281,6 +281,19 @@ Part PartBuilder::word(std::string_view raw, Field field) {
   return positional(std::move(leaves), std::move(highlight));
 }
 
+Part PartBuilder::proximity(const std::vector<std::string>& words) const {
+  std::vector<Q> pairs;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    if (words[i] == words[i + 1]) continue;
+    const Q pair[] = {Q(words[i]), Q(words[i + 1])};
+    pairs.emplace_back(Q::OP_SCALE_WEIGHT, Q(Q::OP_NEAR, pair, pair + 2, kProximityWindow),
+                       kProximityWeight);
+  }
+  Part part;
+  if (!pairs.empty()) part.query = combine(Q::OP_OR, pairs);
+  return part;
+}
+
 Part PartBuilder::phrase(std::string_view raw, Field field) {
   if (full()) return {};
   const std::vector<std::string> words = fold_words(raw);

@@ -25,9 +25,17 @@
 
 namespace frsearch::search {
 
-/// Weight of a stem match relative to an exact (folded) match: inflections
-/// still match ("evenements" finds "Événement") but rank below the exact word.
-inline constexpr double kStemWeight = 0.5;
+/// Weight of a stem match relative to an exact (folded) match. A document with
+/// the exact word matches both terms, so inflections ("evenements" finds
+/// "Événement") still rank below the exact word. 1.5 measured best on the dev
+/// questions (docs/RELEVANCE.md: 0.5 -> 1.5, MRR@10 +0.010).
+inline constexpr double kStemWeight = 1.5;
+/// Neighbouring plain words of a query found near each other in a document add
+/// this fraction of their weight again (Xapian's OP_NEAR: unordered, both words
+/// within kProximityWindow positions). Measured on the dev questions
+/// (docs/RELEVANCE.md): a full-weight ordered phrase hurt, this helps.
+inline constexpr double kProximityWeight = 0.3;
+inline constexpr Xapian::termcount kProximityWindow = 6;
 /// word* expands to at most this many words, the most frequent ones.
 inline constexpr Xapian::termcount kWildcardExpansion = 100;
 /// word* needs at least this many characters (folded) before the '*'.
@@ -99,6 +107,10 @@ class PartBuilder {
   /// @p parts within @p window positions of each other; degrades to AND when
   /// one of them is not a word or phrase.
   Part near(std::vector<Part> parts, unsigned window);
+  /// A ranking-only bonus for the optional plain @p words of a query (folded,
+  /// in order, stop words removed): each two neighbours found within
+  /// kProximityWindow positions of each other. Empty for fewer than two words.
+  Part proximity(const std::vector<std::string>& words) const;
   /// True once kMaxQueryTerms terms were made: every later word is ignored.
   bool full() const { return terms_ >= kMaxQueryTerms; }
 

@@ -25,10 +25,18 @@ namespace {
 
 // ---- Compact renderings -------------------------------------------------------
 
+/// Query::get_description() without its "Query(...)" wrapper.
+std::string describe(const Xapian::Query& query) {
+  const std::string d = query.get_description();
+  return d.size() > 7 ? d.substr(6, d.size() - 7) : d;
+}
+
 /// Expands the shorthands of an expected description, so the tables say what
 /// the parser builds without hard-coding what the stemmer does:
-///   {w}   a word: "(w OR 0.5 * Z<stem>)", or "w" for a stop word (no stem indexed)
-///   {S:w} the same in the title: "(Sw OR 0.5 * ZS<stem>)"
+///   {w}   a word: "(w OR kStemWeight * Z<stem>)", or "w" for a stop word (no stem indexed)
+///   {S:w} the same in the title: "(Sw OR kStemWeight * ZS<stem>)"
+///   {~a b} the proximity bonus of two neighbouring words:
+///         "kProximityWeight * (a NEAR kProximityWindow b)"
 std::string expand(const std::string& pattern) {
   std::ostringstream out;
   std::size_t i = 0;
@@ -41,6 +49,17 @@ std::string expand(const std::string& pattern) {
     const auto close = pattern.find('}', open);
     out << pattern.substr(i, open - i);
     std::string word = pattern.substr(open + 1, close - open - 1);
+    if (word.rfind('~', 0) == 0) {
+      const auto space = word.find(' ');
+      const Xapian::Query pair[] = {Xapian::Query(word.substr(1, space - 1)),
+                                    Xapian::Query(word.substr(space + 1))};
+      out << describe(
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                        Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, kProximityWindow),
+                        kProximityWeight));
+      i = close + 1;
+      continue;
+    }
     std::string prefix, stem_prefix = "Z";
     if (word.rfind("S:", 0) == 0) {
       word = word.substr(2);
@@ -56,12 +75,6 @@ std::string expand(const std::string& pattern) {
     i = close + 1;
   }
   return out.str();
-}
-
-/// Query::get_description() without its "Query(...)" wrapper.
-std::string describe(const Xapian::Query& query) {
-  const std::string d = query.get_description();
-  return d.size() > 7 ? d.substr(6, d.size() - 7) : d;
 }
 
 std::string join(const std::set<std::string>& items) {
@@ -117,11 +130,14 @@ const ParseCase kParseCases[] = {
     {"L'HÔPITAL", "{hopital}", false},
     {"l’hôpital", "{hopital}", false},
     {"cœur", "{coeur}", false},
-    {"données santé", "({donnees} OR {sante})", false},
-    {"les données de santé", "({donnees} OR {sante})", false},  // stop words dropped
-    {"le la", "(le OR la)", false},                             // unless all are stop words
-    {"santé et vaccin", "({sante} OR {vaccin})", false},        // lower case: a stop word
-    {"santé and vaccin", "({sante} OR {and} OR {vaccin})", false},
+    {"données santé", "({donnees} OR {sante} OR {~donnees sante})", false},
+    {"les données de santé", "({donnees} OR {sante} OR {~donnees sante})",
+     false},                         // stop words dropped
+    {"le la", "(le OR la)", false},  // unless all are stop words
+    {"santé et vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
+     false},  // lower case: a stop word
+    {"santé and vaccin", "({sante} OR {and} OR {vaccin} OR ({~sante and} OR {~and vaccin}))",
+     false},
     {"e-santé", "(e PHRASE 2 sante)", false},  // one word, several tokens: a phrase
     {"http://example.com", "(http PHRASE 3 example PHRASE 3 com)", false},
     {"10:30", "(10 PHRASE 2 30)", false},  // not a field
@@ -136,12 +152,14 @@ const ParseCase kParseCases[] = {
     {"santé AND NOT vaccin", "({sante} AND_NOT {vaccin})", false},
     {"santé OR NOT vaccin", "({sante} OR (<alldocuments> AND_NOT {vaccin}))", false},
     {"NOT vaccin", "(<alldocuments> AND_NOT {vaccin})", false},
-    {"SAUF vaccin grippe", "(<alldocuments> AND_NOT ({vaccin} OR {grippe}))", false},
+    {"SAUF vaccin grippe", "(<alldocuments> AND_NOT ({vaccin} OR {grippe} OR {~vaccin grippe}))",
+     false},
     // Precedence: OR < AND < NOT < juxtaposition; parentheses.
     {"santé AND vaccin OR grippe", "(({sante} AND {vaccin}) OR {grippe})", false},
     {"santé OR vaccin ET grippe", "({sante} OR ({vaccin} AND {grippe}))", false},
     {"(santé OU vaccin) ET grippe", "(({sante} OR {vaccin}) AND {grippe})", false},
-    {"santé vaccin SAUF grippe", "(({sante} OR {vaccin}) AND_NOT {grippe})", false},
+    {"santé vaccin SAUF grippe", "(({sante} OR {vaccin} OR {~sante vaccin}) AND_NOT {grippe})",
+     false},
     {"(NOT grippe) vaccin", "({vaccin} AND_NOT {grippe})", false},
     // Required and excluded words.
     {"-vaccin", "(<alldocuments> AND_NOT {vaccin})", false},
@@ -150,7 +168,8 @@ const ParseCase kParseCases[] = {
     {"+santé +vaccin", "({sante} AND {vaccin})", false},
     {"+le vaccin", "(le AND_MAYBE {vaccin})", false},  // a required stop word stays
     {"santé -(vaccin OR grippe)", "({sante} AND_NOT ({vaccin} OR {grippe}))", false},
-    {"santé - vaccin", "({sante} OR {vaccin})", false},  // a lone '-' is punctuation
+    {"santé - vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
+     false},  // a lone '-' is punctuation
     {"santé-vaccin", "(sante PHRASE 2 vaccin)", false},
     // Phrases.
     {"\"données de santé\"", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
@@ -199,7 +218,8 @@ const ParseCase kParseCases[] = {
     {"vaccin NEAR \"grippe aviaire\"", "(vaccin NEAR 12 grippe NEAR 12 aviaire)", false},
     {"vaccin NEAR (grippe OR rhume)", "({vaccin} AND ({grippe} OR {rhume}))", false},
     {"-vaccin NEAR grippe santé", "({sante} AND_NOT (vaccin NEAR 11 grippe))", false},
-    {"vaccin near grippe", "({vaccin} OR {near} OR {grippe})", false},
+    {"vaccin near grippe", "({vaccin} OR {near} OR {grippe} OR ({~vaccin near} OR {~near grippe}))",
+     false},
     // Broken syntax: plain words, operators and punctuation ignored.
     {"santé AND", "{sante}", true},
     {"AND santé", "{sante}", true},
@@ -209,15 +229,15 @@ const ParseCase kParseCases[] = {
     {":", "<alldocuments>", true},
     {":santé", "{sante}", true},
     {"titre:", "{titre}", true},
-    {"titre: hôpital", "({titre} OR {hopital})", true},
-    {"categorie:(santé)", "({categorie} OR {sante})", true},
-    {"date:hier", "({date} OR {hier})", true},
+    {"titre: hôpital", "({titre} OR {hopital} OR {~titre hopital})", true},
+    {"categorie:(santé)", "({categorie} OR {sante} OR {~categorie sante})", true},
+    {"date:hier", "({date} OR {hier} OR {~date hier})", true},
     {"date:2021-02-30", "({date} OR (2021 PHRASE 3 02 PHRASE 3 30))", true},
     {"(santé", "{sante}", true},
     {"santé)", "{sante}", true},
     {"()", "<alldocuments>", true},
-    {"\"données de santé", "({donnees} OR {sante})", true},
-    {"(santé OR) -vaccin", "({sante} OR {vaccin})", true},
+    {"\"données de santé", "({donnees} OR {sante} OR {~donnees sante})", true},
+    {"(santé OR) -vaccin", "({sante} OR {vaccin} OR {~sante vaccin})", true},
     {"hôp* AND", "{hop}", true},
 };
 
@@ -487,6 +507,66 @@ TEST_F(QueryMatch, ExactWordsRankAboveInflections) {
   EXPECT_EQ(ranked("evenement").front(), "evenement");
   EXPECT_EQ(ranked("evenements").front(), "evenements");
   EXPECT_EQ(ranked("hopital").back(), "donnees");  // only "hôpitaux"
+}
+
+/// The ids of @p articles matching @p text, best first (ties: the first added).
+std::vector<std::string> ranked_among(const std::vector<TestArticle>& articles,
+                                      const std::string& text) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  for (const TestArticle& article : articles) add_article(db, article);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(QueryParser(db).parse(text).query);
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  std::vector<std::string> out;
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
+  return out;
+}
+
+TEST(QueryRanking, NeighbouringWordsRankAboveScatteredOnes) {
+  // The same words, as often, in texts of the same length: only their distance
+  // differs. The scattered one is added first, so it wins a tie.
+  const std::vector<TestArticle> articles = {
+      {"scattered",
+       "Budget",
+       "Réforme : code du travail voté hier soir par les députés ; retraites.",
+       {},
+       "2021-01-01"},
+      {"neighbours",
+       "Budget",
+       "Code du travail voté hier soir par les députés ; réforme, retraites.",
+       {},
+       "2021-01-01"},
+  };
+  EXPECT_EQ(ranked_among(articles, "réforme retraites").front(), "neighbours");
+  EXPECT_EQ(ranked_among(articles, "la réforme des retraites").front(), "neighbours");
+  EXPECT_EQ(ranked_among(articles, "retraites réforme").front(), "neighbours");  // either order
+  // Operators keep their meaning: no bonus beside a required word.
+  EXPECT_EQ(ranked_among(articles, "+réforme +retraites").front(), "scattered");
+}
+
+TEST(QueryRanking, TwoWordQueryPutsDocumentsWithBothFirst) {
+  // A visitor's two words: the article holding both comes first, above ones
+  // repeating only one of them, with or without accents.
+  const std::vector<TestArticle> articles = {
+      {"vaccin",
+       "Vaccin",
+       "Le vaccin, encore le vaccin : un vaccin attendu, un vaccin testé.",
+       {},
+       "2021-01-01"},
+      {"grippe",
+       "Grippe",
+       "La grippe revient ; la grippe saisonnière, la grippe aviaire.",
+       {},
+       "2021-01-01"},
+      {"both",
+       "Hiver",
+       "Cet hiver, la campagne contre la grippe propose un vaccin en pharmacie.",
+       {},
+       "2021-01-01"},
+      {"other", "Santé", "Les hôpitaux recrutent des infirmiers pour l’hiver.", {}, "2021-01-01"},
+  };
+  EXPECT_EQ(ranked_among(articles, "vaccin grippe").front(), "both");
+  EXPECT_EQ(ranked_among(articles, "VACCIN Grippe").front(), "both");
 }
 
 // ---- Robustness ------------------------------------------------------------------
