@@ -6,7 +6,7 @@
 # latency percentiles (p99 among them), non-2xx answers and socket errors, and
 # searchd's RSS sampled every second; fails (exit 1) on any error or when the
 # RSS grows after warm-up (last third of the run vs the first third after the
-# first 10 s) by more than RSS_GROWTH_PCT (default 10) percent. Skips (exit 0)
+# first 20 s) by more than RSS_GROWTH_PCT (default 10) percent. Skips (exit 0)
 # when ../shared is absent.
 #
 # The index is built once into $BUILD_DIR/bench-search-index (shared with
@@ -97,7 +97,7 @@ p99=$(awk '$1 == "99%" { print $2 }' "$tmp/wrk.txt")
 rss=$(awk -v d="$duration" '
   { v[NR] = $1 }
   END {
-    warm = 10; n = NR; if (n <= warm + 3) { warm = 0 }
+    warm = 20; n = NR; if (n <= warm + 3) { warm = 0 }
     third = int((n - warm) / 3); if (third < 1) third = 1
     for (i = warm + 1; i <= warm + third; i++) { a += v[i] } a /= third
     for (i = n - third + 1; i <= n; i++) { b += v[i] } b /= third
