@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command (and all that .ci/run does): install what is missing,
 # build, run the whole test suite, the contract check of ../shared/conformance when
-# ../shared is present, the page in a real browser, then the suite again under ASan+UBSan.
+# ../shared is present, the page in a real browser, the suite again under ASan+UBSan,
+# then each libFuzzer target for a bounded time (FRS_FUZZ_SECONDS, default 30).
+# FRS_SKIP_BROWSER=1, FRS_SKIP_SANITIZERS=1, FRS_SKIP_FUZZ=1 leave a part out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -30,4 +32,11 @@ if [ "${FRS_SKIP_SANITIZERS:-0}" != 1 ]; then
   BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DFRS_SANITIZE=ON -DFRS_BUILD_BENCH=OFF
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j"$jobs" --timeout 900
+fi
+
+if [ "${FRS_SKIP_FUZZ:-0}" != 1 ]; then
+  # Fails on any crash, leak, timeout or sanitizer report (see docs/RELIABILITY.md).
+  echo "== fuzzing: ${FRS_FUZZ_SECONDS:-30} s per target, two at a time (tests/fuzz/run.sh)"
+  scripts/setup.sh fuzz
+  FRS_FUZZ_PARALLEL="${FRS_FUZZ_PARALLEL:-2}" tests/fuzz/run.sh "${FRS_FUZZ_SECONDS:-30}"
 fi
