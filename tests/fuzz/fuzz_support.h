@@ -35,7 +35,12 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 /// Stack of the thread run_on_small_stack() uses: 1/32 of a default Linux thread's
 /// 8 MiB, so that recursion as deep as the input is long overflows on inputs the
 /// fuzzer can make (a few KiB) instead of only on ones 32 times larger.
-inline constexpr std::size_t kSmallStackBytes = 256 * 1024;
+/// The replay build (tests/reliability, GCC, maybe ASan, bigger frames) sets
+/// FRS_FUZZ_STACK_KIB higher: it replays known inputs, it does not search for new ones.
+#ifndef FRS_FUZZ_STACK_KIB
+#define FRS_FUZZ_STACK_KIB 256
+#endif
+inline constexpr std::size_t kSmallStackBytes = std::size_t{FRS_FUZZ_STACK_KIB} * 1024;
 
 /// Runs @p work on the process's one thread of kSmallStackBytes of stack (started
 /// on first use) and waits for it; an exception it throws is rethrown here.
