@@ -109,7 +109,7 @@ class CrashTest : public ::testing::Test {
   TempDir dir_;
   std::mt19937 random_{seed()};
   /// Kill points: a seeded fraction of an uninterrupted run's time.
-  std::uniform_real_distribution<double> fraction_{0.05, 1.0};
+  std::uniform_real_distribution<double> fraction_{0.3, 1.05};
 };
 
 TEST_F(CrashTest, KilledBuildKeepsThePreviousIndex) {
