@@ -393,8 +393,8 @@ Xapian::doccount Searcher::documents() const {
   return db_.get_doccount();
 }
 
-void Searcher::reopen() {
-  db_.reopen();
+bool Searcher::reopen() {
+  return db_.reopen();
 }
 
 }  // namespace frsearch::search

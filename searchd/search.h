@@ -97,8 +97,9 @@ class Searcher {
   /// The index metadata value of @p key, "" when absent (of the first shard when
   /// several databases are open together): "generation", "last_update" (schema.h).
   std::string metadata(const std::string& key) const { return db_.get_metadata(key); }
-  /// Picks up a newer revision of the same index, if any.
-  void reopen();
+  /// Picks up a newer revision of the same index, if any. False when there was none
+  /// for sure (Xapian::Database::reopen()).
+  bool reopen();
   /// Facets from the in-memory per-document table (true, the default) or from
   /// Xapian's value-slot match spies (false, always so for remote shards); both are
   /// exact. For tests and benchmarks that compare the two.

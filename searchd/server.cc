@@ -251,20 +251,16 @@ std::string IndexSet::stamp() const {
 
 /// One index handle and the Searcher over it; used by one request at a time.
 struct SearcherPool::Slot {
-  Slot(Xapian::Database database, std::string opened_stamp)
+  Slot(Xapian::Database database, std::string opened_stamp, std::uint64_t opened_epoch)
       : db(database),
         searcher(std::move(database)),
         stamp(std::move(opened_stamp)),
-        checked(Clock::now()),
-        reopened(checked) {}
-
-  /// What identifies the index content this handle sees.
-  std::string version() const { return stamp + db.get_metadata(schema::kMetaLastUpdate); }
+        epoch(opened_epoch) {}
 
   Xapian::Database db;  ///< shares its internals with the Searcher's copy
   Searcher searcher;
-  std::string stamp;  ///< IndexSet::stamp() when opened
-  Clock::time_point checked, reopened;
+  std::string stamp;    ///< IndexSet::stamp() when opened
+  std::uint64_t epoch;  ///< the pool's epoch this handle is known to be as fresh as
 };
 
 SearcherPool::SearcherPool(IndexSet index, Metrics* metrics, Intervals intervals)
@@ -280,45 +276,68 @@ std::unique_ptr<SearcherPool::Lease> SearcherPool::lease() {
 }
 
 std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
+  std::uint64_t epoch = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    epoch = epoch_;  // read first: a change seen while opening makes this handle stale
+  }
   std::string stamp = index_.stamp();  // before opening: a swap in between is seen next time
-  auto slot = std::make_unique<Slot>(index_.open(), std::move(stamp));
-  note_version(slot->version());
-  return slot;
+  note_stamp(stamp);
+  return std::make_unique<Slot>(index_.open(), std::move(stamp), epoch);
 }
 
 std::unique_ptr<SearcherPool::Slot> SearcherPool::take() {
   std::unique_ptr<Slot> slot;
+  bool look_at_stub = false;
+  bool look_for_commits = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!free_.empty()) {
       slot = std::move(free_.back());
       free_.pop_back();
     }
+    const auto now = Clock::now();
+    if (now - checked_ >= intervals_.stub_check) {
+      checked_ = now;
+      look_at_stub = true;
+    }
+    if (now - reopened_ >= intervals_.reopen) {
+      reopened_ = now;
+      look_for_commits = true;
+    }
+  }
+  if (look_at_stub) {
+    note_stamp(index_.stamp());
   }
   if (!slot) {
     return open_slot();
   }
-  freshen(slot);
+  freshen(slot, look_for_commits);
   return slot;
 }
 
-void SearcherPool::freshen(std::unique_ptr<Slot>& slot) {
-  const auto now = Clock::now();
-  if (now - slot->checked >= intervals_.stub_check) {
-    slot->checked = now;
-    if (index_.stamp() != slot->stamp) {
-      slot = open_slot();  // a new generation: a new handle, the old one is dropped
-      return;
-    }
+void SearcherPool::freshen(std::unique_ptr<Slot>& slot, bool look_for_commits) {
+  std::string stamp;
+  std::uint64_t epoch = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stamp = stamp_;
+    epoch = epoch_;
   }
-  if (now - slot->reopened >= intervals_.reopen) {
-    slot->reopened = now;
-    try {
-      slot->searcher.reopen();
-      note_version(slot->version());
-    } catch (const Xapian::Error&) {
-      slot = open_slot();
+  if (slot->stamp != stamp) {
+    slot = open_slot();  // a new generation: a new handle, the old one is dropped
+    return;
+  }
+  if (slot->epoch == epoch && !look_for_commits) {
+    return;
+  }
+  slot->epoch = epoch;
+  try {
+    if (slot->searcher.reopen() && look_for_commits) {
+      note_commit(*slot);
     }
+  } catch (const Xapian::Error&) {
+    slot = open_slot();
   }
 }
 
@@ -327,15 +346,26 @@ void SearcherPool::give_back(std::unique_ptr<Slot> slot) {
   free_.push_back(std::move(slot));
 }
 
-void SearcherPool::note_version(const std::string& version) {
+void SearcherPool::note_stamp(const std::string& stamp) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (version == seen_version_) {
-    return;
+  if (stamp != stamp_) {
+    if (!stamp_.empty()) {
+      ++epoch_;
+      if (metrics_) {
+        metrics_->record_reload();
+      }
+    }
+    stamp_ = stamp;
   }
-  if (!seen_version_.empty() && metrics_) {
+}
+
+void SearcherPool::note_commit(Slot& slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++epoch_;
+  slot.epoch = epoch_;
+  if (metrics_) {
     metrics_->record_reload();
   }
-  seen_version_ = version;
 }
 
 SearcherPool::Lease::Lease(SearcherPool& pool) : pool_(pool) {}

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -79,16 +80,23 @@ class SearcherPool {
   struct Slot;
   std::unique_ptr<Slot> take();
   std::unique_ptr<Slot> open_slot();
-  void freshen(std::unique_ptr<Slot>& slot);
+  void freshen(std::unique_ptr<Slot>& slot, bool look_for_commits);
   void give_back(std::unique_ptr<Slot> slot);
-  void note_version(const std::string& version);
+  void note_stamp(const std::string& stamp);
+  void note_commit(Slot& slot);
 
+  // Freshness is pool-wide, so that answers never step back to an older state: the
+  // stub is looked at, and one handle reopened to look for commits, at most once per
+  // interval for the whole pool; whatever change one lease sees bumps `epoch_`, and
+  // every other handle catches up on its next checkout.
   IndexSet index_;
   Metrics* metrics_;
   Intervals intervals_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Slot>> free_;
-  std::string seen_version_;  ///< newest index version any lease saw (counts reloads)
+  std::uint64_t epoch_ = 0;  ///< bumped on every new generation or commit seen
+  std::string stamp_;        ///< IndexSet::stamp() last seen
+  std::chrono::steady_clock::time_point checked_{}, reopened_{};
 };
 
 /// The request Context of http.h over a pooled Searcher.

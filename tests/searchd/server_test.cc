@@ -378,6 +378,7 @@ TEST(ServerLifecycleTest, FollowsRebuildsAndUpdatesWithoutFailedRequests) {
   std::atomic<bool> done{false};
   std::atomic<int> requests{0}, failures{0};
   std::string failure;
+  std::vector<std::size_t> seen;  // the document counts /health gave, repeats dropped
   std::thread hammer([&] {
     auto client = daemon.client();
     while (!done) {
@@ -387,6 +388,9 @@ TEST(ServerLifecycleTest, FollowsRebuildsAndUpdatesWithoutFailedRequests) {
         if (!res || res->status != 200) {
           ++failures;
           failure = res ? res->body : httplib::to_string(res.error());
+        } else if (path[1] == 'h') {
+          const auto count = json::parse(res->body)["documents"].get<std::size_t>();
+          if (seen.empty() || seen.back() != count) seen.push_back(count);
         }
       }
     }
@@ -427,6 +431,14 @@ TEST(ServerLifecycleTest, FollowsRebuildsAndUpdatesWithoutFailedRequests) {
   hammer.join();
   EXPECT_GT(requests, 20);
   EXPECT_EQ(failures, 0) << failure;
+  // Answers never step back to an older state: what the hammer saw is an ordered
+  // subsequence of the states the index went through.
+  const std::vector<std::size_t> states = {before, rebuilt, rebuilt + 1, before};
+  std::size_t at = 0;
+  for (std::size_t count : seen) {
+    while (at < states.size() && states[at] != count) ++at;
+    EXPECT_LT(at, states.size()) << "went back to " << count;
+  }
 
   auto client = daemon.client();
   auto metrics = client.Get("/metrics");
