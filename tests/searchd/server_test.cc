@@ -4,14 +4,7 @@
 // being queried (no restart, no failed request); SIGTERM; startup failures;
 // a remote shard served by xapian-tcpsrv.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdlib.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -28,8 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/corpus/test_util.h"
-
-extern char** environ;
+#include "tests/searchd/daemon_support.h"
 
 namespace {
 
@@ -38,87 +30,16 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using frsearch::corpus::testing::slurp;
 using frsearch::corpus::testing::TempDir;
+using frsearch::search::testing::Daemon;
+using frsearch::search::testing::free_port;
+using frsearch::search::testing::get_json;
+using frsearch::search::testing::kIndexer;
+using frsearch::search::testing::kSearchd;
+using frsearch::search::testing::Process;
+using frsearch::search::testing::run;
 
-const std::string kIndexer = FRS_BIN_DIR "/indexer";
-const std::string kSearchd = FRS_BIN_DIR "/searchd";
 const std::string kSample = FRS_SOURCE_DIR "/corpus/sample";
 const std::string kFixture = FRS_SOURCE_DIR "/tests/fixtures/searchd-http.jsonl";
-
-/// A child process in a process group of its own (so forked helpers go with
-/// it), stdout and stderr to files; the group is killed if still running.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& log) : log_(log) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (log + ".out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attributes, 0);
-    const int rc = posix_spawn(&pid_, argv[0], &actions, &attributes, argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
-  }
-  ~Process() {
-    if (pid_ > 0) {
-      kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  /// The exit status, or -1 if it is still running after @p timeout (or died of a signal).
-  int wait(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      if (std::chrono::steady_clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(10ms);
-    }
-  }
-  bool running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
-  void signal(int sig) { kill(pid_, sig); }
-  std::string stderr_text() const { return slurp(log_); }
-  std::string stdout_text() const { return slurp(log_ + ".out"); }
-
- private:
-  pid_t pid_ = -1;
-  std::string log_;
-};
-
-/// Runs a command to its end; returns its exit status and fills @p out / @p err.
-int run(const std::vector<std::string>& args, const std::string& log, std::string* out = nullptr,
-        std::string* err = nullptr) {
-  Process process(args, log);
-  const int status = process.wait(120s);
-  if (out) *out = process.stdout_text();
-  if (err) *err = process.stderr_text();
-  return status;
-}
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string encode(const std::string& segment) {
   static const char* hex = "0123456789ABCDEF";
@@ -133,59 +54,6 @@ std::string encode(const std::string& segment) {
     }
   }
   return out;
-}
-
-/// searchd on a free port over @p index_args, ready to answer (or failed).
-class Daemon {
- public:
-  Daemon(const std::vector<std::string>& index_args, const std::string& log) {
-    for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
-      port_ = free_port();
-      std::vector<std::string> args = {kSearchd};
-      for (const auto& spec : index_args) {
-        args.push_back("--index");
-        args.push_back(spec);
-      }
-      for (const char* a : {"--host", "127.0.0.1", "--threads", "2", "--port"}) args.push_back(a);
-      args.push_back(std::to_string(port_));
-      process_ = std::make_unique<Process>(args, log);
-      if (!wait_healthy()) process_.reset();  // the port may have been taken meanwhile
-    }
-  }
-  bool ok() const { return process_ != nullptr; }
-  int port() const { return port_; }
-  Process& process() { return *process_; }
-  httplib::Client client() const {
-    httplib::Client client("127.0.0.1", port_);
-    client.set_read_timeout(10, 0);
-    return client;
-  }
-
- private:
-  bool wait_healthy() {
-    httplib::Client client("127.0.0.1", port_);
-    for (int i = 0; i < 200; ++i) {
-      if (!process_->running()) return false;
-      auto res = client.Get("/health");
-      if (res && res->status == 200) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-
-  int port_ = 0;
-  std::unique_ptr<Process> process_;
-};
-
-json get_json(httplib::Client& client, const std::string& path, int want_status = 200) {
-  auto res = client.Get(path.c_str());
-  if (!res) {
-    ADD_FAILURE() << path << ": " << httplib::to_string(res.error());
-    return {};
-  }
-  EXPECT_EQ(res->status, want_status) << path << ": " << res->body;
-  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json; charset=utf-8") << path;
-  return json::parse(res->body, nullptr, false);
 }
 
 std::size_t indexed_documents(const std::string& index, const std::string& log) {
