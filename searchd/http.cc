@@ -481,7 +481,14 @@ Response handle_article(const Request&, const Captures& captures, Context& conte
   const std::string& id = captures.at(0);
   auto record = with_searcher(context, [&](Searcher& searcher) -> std::optional<json> {
     auto found = searcher.article(id);
-    return found ? std::optional<json>(with_index(std::move(*found), searcher)) : std::nullopt;
+    if (!found) {
+      return std::nullopt;
+    }
+    // The record's own fields come first: one named "index" is returned as stored.
+    if (found->contains("index")) {
+      return found;
+    }
+    return with_index(std::move(*found), searcher);
   });
   if (!record) {
     throw HttpError(404, "not_found", "no article with this id");

@@ -345,12 +345,15 @@ TEST_F(HttpTest, ArticleIsTheWholeStoredRecord) {
   EXPECT_EQ(body["author"], "Rédaction");
   EXPECT_EQ(body["summary"], "Un entrepôt pour la recherche.");
   EXPECT_EQ(body["categories"], json({"À la une", "Projets"}));
+  EXPECT_TRUE(body["index"].contains("generation")) << body;
 }
 
 TEST_F(HttpTest, IdsArePercentDecodedWhateverTheirBytes) {
   const Response response = get("/api/articles/dossier%2F%C3%A9t%C3%A9%202022");
   ASSERT_EQ(response.status, 200) << response.body;
   EXPECT_EQ(body_json(response)["id"], "dossier/été 2022");
+  // A field of the record named like the index state is returned as stored.
+  EXPECT_EQ(body_json(response)["index"], "cardiologie");
   EXPECT_EQ(get("/api/articles/dossier%2F%C3%A9t%C3%A9%202022/related").status, 200);
   EXPECT_EQ(get("/api/articles/%ff%00").status, 404);
 }
