@@ -276,14 +276,14 @@ std::unique_ptr<SearcherPool::Lease> SearcherPool::lease() {
 }
 
 std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
-  std::uint64_t epoch = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    epoch = epoch_;  // read first: a change seen while opening makes this handle stale
-  }
   std::string stamp = index_.stamp();  // before opening: a swap in between is seen next time
   note_stamp(stamp);
-  return std::make_unique<Slot>(index_.open(), std::move(stamp), epoch);
+  auto slot = std::make_unique<Slot>(index_.open(), std::move(stamp), 0);
+  // A new handle may see commits the pooled ones have not caught up with yet: they
+  // all reopen on their next checkout (cheap when nothing changed).
+  std::lock_guard<std::mutex> lock(mutex_);
+  slot->epoch = ++epoch_;
+  return slot;
 }
 
 std::unique_ptr<SearcherPool::Slot> SearcherPool::take() {
