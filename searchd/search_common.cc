@@ -140,22 +140,6 @@ std::string stored_text(const Xapian::Document& doc) {
   return blank ? json_string(record, "summary") : body;
 }
 
-std::string surface_form(const Xapian::Database& db, const std::string& folded) {
-  const std::string prefix = std::string(schema::kSurface) + folded + ':';
-  std::string best;
-  Xapian::doccount best_freq = 0;
-  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix); ++it) {
-    if (it.get_termfreq() > best_freq) {
-      best_freq = it.get_termfreq();
-      best = (*it).substr(prefix.size());
-    }
-  }
-  if (best.empty() || best_freq * 2 <= db.get_termfreq(folded)) {
-    return folded;
-  }
-  return best;
-}
-
 bool is_word_term(std::string_view term) {
   if (term.empty()) {
     return false;

@@ -50,11 +50,6 @@ Hit hit_meta(const Xapian::Document& doc);
 /// The body (else the summary) stored in the document data, "" when neither.
 std::string stored_text(const Xapian::Document& doc);
 
-/// The usual accented spelling of a folded word: the most frequent "XU" surface
-/// form when it is found in more than half the documents holding the word,
-/// else the folded word itself.
-std::string surface_form(const Xapian::Database& db, const std::string& folded);
-
 /// True for an unprefixed (word) term: starts with a lowercase ASCII letter, a
 /// digit or a non-ASCII byte. Prefixed terms start with a capital.
 bool is_word_term(std::string_view term);
