@@ -44,7 +44,7 @@ TEST(ConcurrencyTest, SearchdAnswersWhileTheIndexIsRebuiltAndUpdated) {
   const std::string index = dir.path().string() + "/index";
   const std::string log = dir.path().string() + "/indexer.log";
   ASSERT_EQ(run({indexer_path(), "build", "--index", index, sample_corpus()}, log), 0);
-  Daemon daemon(index, dir.path().string() + "/searchd.log");
+  Daemon daemon({index}, dir.path().string() + "/searchd.log");
   ASSERT_TRUE(daemon.ok());
 
   std::atomic<bool> done{false};

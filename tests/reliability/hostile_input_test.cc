@@ -33,7 +33,7 @@ class HostileInputTest : public ::testing::Test {
     ASSERT_EQ(run({indexer_path(), "build", "--index", index, sample_corpus()},
                   dir_->path().string() + "/build.log"),
               0);
-    daemon_ = new Daemon(index, dir_->path().string() + "/searchd.log");
+    daemon_ = new Daemon({index}, dir_->path().string() + "/searchd.log");
   }
   static void TearDownTestSuite() {
     delete daemon_;
@@ -42,7 +42,7 @@ class HostileInputTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(daemon_->ok()) << "searchd did not start"; }
   void TearDown() override {
     // Whatever came before, the daemon still serves.
-    ASSERT_TRUE(daemon_->process().running()) << daemon_->process().err();
+    ASSERT_TRUE(daemon_->process().running()) << daemon_->process().stderr_text();
     EXPECT_EQ(request(daemon_->port(), "GET", "/health").status, 200);
   }
 

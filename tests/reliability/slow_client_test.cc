@@ -33,7 +33,8 @@ class SlowClientTest : public ::testing::Test {
     ASSERT_EQ(run({indexer_path(), "build", "--index", index_, sample_corpus()},
                   dir_.path().string() + "/build.log"),
               0);
-    daemon_ = std::make_unique<Daemon>(index_, dir_.path().string() + "/searchd.log", kWorkers);
+    daemon_ = std::make_unique<Daemon>(std::vector<std::string>{index_},
+                                       dir_.path().string() + "/searchd.log", kWorkers);
     ASSERT_TRUE(daemon_->ok()) << "searchd did not start";
   }
 

@@ -1,38 +1,20 @@
 #include "support.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
-#include <stdexcept>
-#include <thread>
-
-extern char** environ;
 
 namespace frsearch::reliability {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using namespace std::chrono_literals;
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 sockaddr_in loopback(int port) {
   sockaddr_in addr{};
@@ -57,100 +39,6 @@ std::string searchd_path() {
 }
 std::string sample_corpus() {
   return FRS_SOURCE_DIR "/corpus/sample";
-}
-
-// ---- Process --------------------------------------------------------------------
-
-Process::Process(const std::vector<std::string>& args, const std::string& log) : log_(log) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, (log + ".out").c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);
-  const int rc = posix_spawn(&pid_, argv[0], &actions, &attributes, argv.data(), environ);
-  posix_spawnattr_destroy(&attributes);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + args[0]);
-}
-
-Process::~Process() {
-  if (pid_ > 0) {
-    kill(-pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-}
-
-int Process::wait(std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    int status = 0;
-    if (pid_ <= 0) return -1;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    if (Clock::now() > deadline) return -1;
-    std::this_thread::sleep_for(5ms);
-  }
-}
-
-bool Process::running() {
-  if (pid_ <= 0) return false;
-  int status = 0;
-  return waitpid(pid_, &status, WNOHANG) == 0;
-}
-
-void Process::signal(int sig) {
-  if (pid_ > 0) kill(pid_, sig);
-}
-
-std::string Process::err() const {
-  return slurp(log_);
-}
-std::string Process::out() const {
-  return slurp(log_ + ".out");
-}
-
-int run(const std::vector<std::string>& args, const std::string& log) {
-  Process process(args, log);
-  return process.wait(120s);
-}
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr = loopback(0);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// ---- Daemon ---------------------------------------------------------------------
-
-Daemon::Daemon(const std::string& index, const std::string& log, unsigned threads) {
-  for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
-    port_ = free_port();
-    process_ = std::make_unique<Process>(
-        std::vector<std::string>{searchd_path(), "--index", index, "--host", "127.0.0.1",
-                                 "--threads", std::to_string(threads), "--port",
-                                 std::to_string(port_)},
-        log);
-    bool healthy = false;
-    for (int i = 0; i < 200 && !healthy && process_->running(); ++i) {
-      healthy = request(port_, "GET", "/health", "", "", 2s).status == 200;
-      if (!healthy) std::this_thread::sleep_for(50ms);
-    }
-    if (!healthy) process_.reset();  // the port may have been taken meanwhile
-  }
 }
 
 // ---- Raw HTTP -------------------------------------------------------------------

@@ -1,18 +1,16 @@
 /** @file
- * @brief Helpers of the reliability tests: child processes in their own
- * process group, searchd on a free port, and a raw HTTP/1.1 client over
- * loopback sockets (so that a test sends exactly the bytes it means to:
+ * @brief Helpers of the reliability tests: the binaries' paths, the child
+ * processes and daemon of tests/searchd/daemon_support.h, and a raw HTTP/1.1
+ * client over loopback sockets (so that a test sends exactly the bytes it means to:
  * unnormalised paths, half requests, idle connections).
  */
 #ifndef FRSEARCH_TESTS_RELIABILITY_SUPPORT_H
 #define FRSEARCH_TESTS_RELIABILITY_SUPPORT_H
 
-#include <sys/types.h>
-
 #include <chrono>
-#include <memory>
 #include <string>
-#include <vector>
+
+#include "tests/searchd/daemon_support.h"
 
 namespace frsearch::reliability {
 
@@ -21,46 +19,12 @@ std::string indexer_path();
 std::string searchd_path();
 std::string sample_corpus();
 
-/// A child process in a process group of its own, stdout and stderr to
-/// LOG.out and LOG; the group is killed (SIGKILL) by the destructor.
-class Process {
- public:
-  Process(const std::vector<std::string>& args, const std::string& log);
-  ~Process();
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  /// The exit status, 128 + signal, or -1 if it still runs after @p timeout.
-  int wait(std::chrono::milliseconds timeout);
-  bool running();
-  void signal(int sig);
-  pid_t pid() const { return pid_; }
-  std::string err() const;
-  std::string out() const;
-
- private:
-  pid_t pid_ = -1;
-  std::string log_;
-};
-
-/// Runs a command to its end (at most two minutes); its exit status.
-int run(const std::vector<std::string>& args, const std::string& log);
-
-/// A loopback port nobody listens on right now.
-int free_port();
-
-/// searchd on a free loopback port over @p index, ready to answer (or not ok()).
-class Daemon {
- public:
-  Daemon(const std::string& index, const std::string& log, unsigned threads = 2);
-  bool ok() const { return process_ != nullptr; }
-  int port() const { return port_; }
-  Process& process() { return *process_; }
-
- private:
-  int port_ = 0;
-  std::unique_ptr<Process> process_;
-};
+/// Child processes, runs to the end, free ports and searchd on a free port:
+/// the searchd tests' own (Process::wait() gives 128 + signal for a kill).
+using search::testing::Daemon;
+using search::testing::free_port;
+using search::testing::Process;
+using search::testing::run;
 
 /// One answer read off the socket; status 0 when none came (closed, timed out).
 struct Answer {

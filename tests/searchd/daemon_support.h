@@ -38,8 +38,9 @@ inline const std::string kIndexer = FRS_BIN_DIR "/indexer";
 inline const std::string kSearchd = FRS_BIN_DIR "/searchd";
 
 /// A child process in a process group of its own (so forked helpers, such as
-/// xapian-tcpsrv's per-connection children, go with it), stdout and stderr to
-/// files; the group is killed if still running.
+/// xapian-tcpsrv's per-connection children, go with it), stdin from /dev/null,
+/// stdout and stderr to LOG.out and LOG; the group is killed (SIGKILL) by the
+/// destructor if the child still runs.
 class Process {
  public:
   Process(const std::vector<std::string>& args, const std::string& log) : log_(log) {
@@ -48,6 +49,7 @@ class Process {
     argv.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, (log + ".out").c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -64,34 +66,51 @@ class Process {
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
 
-  /// The exit status, or -1 if it is still running after @p timeout (or died of a signal).
+  /// The exit status, 128 + the signal that ended it, or -1 if it still runs
+  /// after @p timeout.
   int wait(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      if (std::chrono::steady_clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (reap()) return status_;
+      if (pid_ <= 0 || std::chrono::steady_clock::now() > deadline) return -1;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
   }
-  /// SIGKILL to the whole group, then reaps the child.
+  /// SIGKILL to the whole group, then reaps the child (nothing once it ended).
   void kill_group() {
-    if (pid_ > 0) {
+    if (pid_ > 0 && !reap()) {
       kill(-pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
+      int status = 0;
+      waitpid(pid_, &status, 0);
+      record(status);
     }
   }
-  bool running() const { return pid_ > 0 && kill(pid_, 0) == 0; }
-  void signal(int sig) { kill(pid_, sig); }
+  /// False once the child has ended (it is reaped then: wait() still tells how).
+  bool running() { return pid_ > 0 && !reap(); }
+  void signal(int sig) {
+    if (running()) kill(pid_, sig);
+  }
+  pid_t pid() const { return pid_; }
   std::string stderr_text() const { return corpus::testing::slurp(log_); }
   std::string stdout_text() const { return corpus::testing::slurp(log_ + ".out"); }
 
  private:
+  /// True when the child has ended (reaped now or before).
+  bool reap() {
+    if (reaped_) return true;
+    int status = 0;
+    if (pid_ <= 0 || waitpid(pid_, &status, WNOHANG) != pid_) return false;
+    record(status);
+    return true;
+  }
+  void record(int status) {
+    reaped_ = true;
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
   pid_t pid_ = -1;
+  bool reaped_ = false;
+  int status_ = -1;
   std::string log_;
 };
 
@@ -121,7 +140,9 @@ inline int free_port() {
 /// searchd on a free port over @p index_args, ready to answer (or failed).
 class Daemon {
  public:
-  Daemon(const std::vector<std::string>& index_args, const std::string& log) {
+  /// Ready once /health answers @p ready_status (503 while a shard is down).
+  Daemon(const std::vector<std::string>& index_args, const std::string& log, unsigned threads = 2,
+         int ready_status = 200) {
     for (int attempt = 0; attempt < 3 && !process_; ++attempt) {
       port_ = free_port();
       std::vector<std::string> args = {kSearchd};
@@ -129,10 +150,10 @@ class Daemon {
         args.push_back("--index");
         args.push_back(spec);
       }
-      for (const char* a : {"--host", "127.0.0.1", "--threads", "2", "--port"}) args.push_back(a);
-      args.push_back(std::to_string(port_));
+      args.insert(args.end(), {"--host", "127.0.0.1", "--threads", std::to_string(threads),
+                               "--port", std::to_string(port_)});
       process_ = std::make_unique<Process>(args, log);
-      if (!wait_healthy()) process_.reset();  // the port may have been taken meanwhile
+      if (!wait_ready(ready_status)) process_.reset();  // the port may have been taken meanwhile
     }
   }
   bool ok() const { return process_ != nullptr; }
@@ -145,12 +166,12 @@ class Daemon {
   }
 
  private:
-  bool wait_healthy() {
+  bool wait_ready(int ready_status) {
     httplib::Client client("127.0.0.1", port_);
     for (int i = 0; i < 200; ++i) {
       if (!process_->running()) return false;
       auto res = client.Get("/health");
-      if (res && res->status == 200) return true;
+      if (res && res->status == ready_status) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return false;

@@ -3,10 +3,6 @@
 // its CSV and NDJSON are /api/export's rows, its table lists the titles, and
 // that usage errors exit 2 and an unknown index exits 1.
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <optional>
 #include <sstream>
@@ -21,16 +17,14 @@
 #include "searchd/http.h"
 #include "searchd/search.h"
 #include "tests/corpus/test_util.h"
+#include "tests/searchd/daemon_support.h"
 #include "tests/searchd/handler_util.h"
-
-extern char** environ;
 
 namespace frsearch::search {
 namespace {
 
 using nlohmann::json;
 using Params = std::multimap<std::string, std::string>;
-using corpus::testing::slurp;
 using corpus::testing::TempDir;
 using testing::DirContext;
 using testing::parse_csv;
@@ -38,7 +32,7 @@ using testing::parse_csv;
 const std::string kNewsq = FRS_BIN_DIR "/newsq";
 const std::string kSample = FRS_SOURCE_DIR "/corpus/sample";
 
-/// What one run of newsq printed, and its exit status (-1: killed by a signal).
+/// What one run of newsq printed, and its exit status (128 + signal when killed).
 struct Outcome {
   int status = -1;
   std::string out, err;
@@ -62,30 +56,12 @@ class NewsqTest : public ::testing::Test {
 
   /// Runs newsq with @p args, stdout and stderr into files of the temp folder.
   static Outcome newsq(const std::vector<std::string>& args) {
-    const std::string out = dir_->path().string() + "/out", err = dir_->path().string() + "/err";
     std::vector<std::string> all = {kNewsq};
     all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& arg : all) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid = -1;
-    const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    Outcome run;
-    if (rc != 0) {
-      ADD_FAILURE() << "cannot start " << kNewsq;
-      return run;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = slurp(out);
-    run.err = slurp(err);
-    return run;
+    Outcome outcome;
+    outcome.status =
+        testing::run(all, dir_->path().string() + "/newsq", &outcome.out, &outcome.err);
+    return outcome;
   }
 
   /// newsq --index INDEX followed by @p args.
@@ -97,11 +73,7 @@ class NewsqTest : public ::testing::Test {
   /// What the handlers answer for GET @p path with @p params.
   static Response handler(const std::string& path, Params params) {
     DirContext context(index_);
-    Request request;
-    request.method = "GET";
-    request.path = path;
-    request.params = std::move(params);
-    Response response = dispatch(api_routes(), request, context);
+    Response response = testing::call(api_routes(), context, "GET", path, std::move(params));
     if (response.stream) {
       response.stream([&](std::string_view piece) {
         response.body.append(piece);
