@@ -312,18 +312,11 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
 }
 
 int run_cli(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-      std::find(args.begin(), args.end(), "-h") != args.end()) {
-    std::cout << kUsage;
-    return 0;
-  }
   Options options;
-  try {
-    options = parse_options(args);
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "newsq: " << e.what() << '\n' << kUsage;
-    return 2;
+  if (const auto status = search::read_command_line(
+          argc, argv, "newsq", kUsage,
+          [&options](const std::vector<std::string>& args) { options = parse_options(args); })) {
+    return *status;
   }
   return run(options, std::cout, std::cerr);
 }

@@ -15,6 +15,7 @@
 #include <utility>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "indexer/schema.h"
 
@@ -153,6 +154,27 @@ std::string stat_identity(const std::string& path) {
          std::to_string(st.st_mtim.tv_nsec) + ':' + std::to_string(st.st_size);
 }
 
+/// Why a local --index folder cannot be opened: a missing one said plainly.
+std::string local_failure(const std::string& folder, const Xapian::Error& error) {
+  struct stat st {};
+  if (::stat(folder.c_str(), &st) != 0) {
+    return "no such folder";
+  }
+  return error.get_description();
+}
+
+/// /health keeps its SPEC shape when the index cannot be read: the 503 error
+/// answer of the routes gets "status": "unavailable" and "documents": 0 beside it.
+void reshape_unavailable_health(Response& response) {
+  nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object()) {
+    return;
+  }
+  body["status"] = "unavailable";
+  body["documents"] = 0;
+  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 /// Codes of the errors cpp-httplib answers by itself, before any route runs.
 std::pair<const char*, const char*> transport_error(int status) {
   switch (status) {
@@ -275,10 +297,27 @@ std::unique_ptr<SearcherPool::Lease> SearcherPool::lease() {
   return std::make_unique<Lease>(*this);
 }
 
+void SearcherPool::set_notice(Notice notice) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  notice_ = std::move(notice);
+}
+
+void SearcherPool::mark_unreadable() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  readable_ = false;
+}
+
 std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
   std::string stamp = index_.stamp();  // before opening: a swap in between is seen next time
   note_stamp(stamp);
-  auto slot = std::make_unique<Slot>(index_.open(), std::move(stamp), 0);
+  std::unique_ptr<Slot> slot;
+  try {
+    slot = std::make_unique<Slot>(index_.open(), std::move(stamp), 0);
+  } catch (const Xapian::Error& e) {
+    note_readable(false, [&e] { return e.get_description(); });
+    throw;  // the request answers 503 (http.cc); the next one tries again
+  }
+  note_readable(true, [&slot] { return std::to_string(slot->db.get_doccount()) + " documents"; });
   // A new handle may see commits the pooled ones have not caught up with yet: they
   // all reopen on their next checkout (cheap when nothing changed).
   std::lock_guard<std::mutex> lock(mutex_);
@@ -368,6 +407,23 @@ void SearcherPool::note_commit(Slot& slot) {
   }
 }
 
+void SearcherPool::note_readable(bool readable, const std::function<std::string()>& why) {
+  Notice notice;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (readable_ == readable) {
+      return;
+    }
+    readable_ = readable;
+    notice = notice_;
+  }
+  if (notice) {
+    notice(readable ? "searchd: the index can be read again (" + why() + ")"
+                    : "searchd: warning: the index cannot be read (" + why() +
+                          "); requests answer 503 until it can");
+  }
+}
+
 SearcherPool::Lease::Lease(SearcherPool& pool) : pool_(pool) {}
 
 SearcherPool::Lease::~Lease() {
@@ -410,7 +466,27 @@ void Server::start() {
   try {
     documents_at_start_ = IndexSet(options_.indexes).open().get_doccount();
   } catch (const Xapian::Error& e) {
-    throw std::runtime_error("cannot open the index: " + e.get_description());
+    // Spec by spec: a local folder that does not open is fatal (a typo must
+    // not look like an empty search engine); a remote shard may be down for a
+    // while: the pool serves 503 and keeps trying (SearcherPool::open_slot).
+    for (const auto& spec : options_.indexes) {
+      try {
+        IndexSet({spec}).open();
+      } catch (const Xapian::Error& spec_error) {
+        if (!is_remote(spec)) {
+          throw std::runtime_error("cannot open the index " + spec + ": " +
+                                   local_failure(spec, spec_error));
+        }
+        unreachable_.push_back(spec + ": " + spec_error.get_description());
+      }
+    }
+    if (unreachable_.empty()) {  // each opens alone, not all together
+      if (std::none_of(options_.indexes.begin(), options_.indexes.end(), is_remote)) {
+        throw std::runtime_error("cannot open the index: " + e.get_description());
+      }
+      unreachable_.push_back(e.get_description());
+    }
+    pool_.mark_unreadable();
   }
 
   unsigned threads = options_.threads;
@@ -525,6 +601,9 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
   }
   if (response.status == 503) {
     lease->discard();
+    if (response.endpoint == "health") {
+      reshape_unavailable_health(response);
+    }
   }
 
   out.status = response.status;
@@ -558,19 +637,30 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
 
 // ---- Command line -----------------------------------------------------------------
 
-int run_cli(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
+std::optional<int> read_command_line(
+    int argc, char** argv, std::string_view program, std::string_view usage,
+    const std::function<void(const std::vector<std::string>& args)>& parse) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
   if (std::find(args.begin(), args.end(), "--help") != args.end() ||
       std::find(args.begin(), args.end(), "-h") != args.end()) {
-    std::cout << kUsage;
+    std::cout << usage;
     return 0;
   }
-  ServerOptions options;
   try {
-    options = parse_options(args);
+    parse(args);
   } catch (const std::invalid_argument& e) {
-    std::cerr << "searchd: " << e.what() << '\n' << kUsage;
+    std::cerr << program << ": " << e.what() << '\n' << usage;
     return 2;
+  }
+  return std::nullopt;
+}
+
+int run_cli(int argc, char** argv) {
+  ServerOptions options;
+  if (const auto status = read_command_line(
+          argc, argv, "searchd", kUsage,
+          [&options](const std::vector<std::string>& args) { options = parse_options(args); })) {
+    return *status;
   }
 
   // SIGTERM and SIGINT are blocked in every thread (workers inherit the mask)
@@ -583,18 +673,30 @@ int run_cli(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
 
   Server server(options);
+  server.set_notice([](const std::string& line) { std::cerr << line + '\n' << std::flush; });
   try {
     server.start();
   } catch (const std::exception& e) {
     std::cerr << "searchd: " << e.what() << '\n';
     return 1;
   }
-  std::string from;
-  for (const auto& spec : options.indexes) {
-    from += (from.empty() ? "" : ", ") + spec;
+  const std::string listening =
+      "listening on http://" + options.host + ':' + std::to_string(server.port());
+  if (server.unreachable().empty()) {
+    std::string from;
+    for (const auto& spec : options.indexes) {
+      from += (from.empty() ? "" : ", ") + spec;
+    }
+    std::cerr << "searchd: " << server.documents_at_start() << " documents from " << from << ", "
+              << listening << '\n';
+  } else {
+    for (const auto& reason : server.unreachable()) {
+      std::cerr << "searchd: warning: cannot reach " << reason << '\n';
+    }
+    std::cerr << "searchd: " << listening
+              << "; the index is unavailable until every shard can be reached: /api/* and "
+                 "/health answer 503 \"unavailable\" meanwhile\n";
   }
-  std::cerr << "searchd: " << server.documents_at_start() << " documents from " << from
-            << ", listening on http://" << options.host << ':' << server.port() << '\n';
 
   std::atomic<bool> finished{false};
   std::thread waiter([&] {

@@ -8,6 +8,12 @@
  * updated one (new commits) and re-opens before answering, so the daemon
  * follows the indexer without restart while requests in flight keep the
  * handle they started with.
+ *
+ * A local folder that cannot be opened at start is fatal (a typo fails fast). A
+ * remote shard that cannot be reached, at start or later, is not: requests
+ * answer 503 "unavailable" (/health with "status": "unavailable") and every new
+ * request tries to open the index again, so searchd recovers as soon as the
+ * shard server is back, without restart.
  */
 #ifndef FRSEARCH_SEARCHD_SERVER_H
 #define FRSEARCH_SEARCHD_SERVER_H
@@ -16,9 +22,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -76,6 +85,14 @@ class SearcherPool {
   /// A lease for one request; it takes a Searcher only when a handler asks.
   std::unique_ptr<Lease> lease();
 
+  /// Receives one line each time the index stops or starts being readable
+  /// (a remote shard went away or came back); called from a request's thread.
+  using Notice = std::function<void(const std::string&)>;
+  void set_notice(Notice notice);
+  /// Marks the index unreadable (Server::start could not reach a shard), so
+  /// that its return is told.
+  void mark_unreadable();
+
  private:
   struct Slot;
   std::unique_ptr<Slot> take();
@@ -84,6 +101,8 @@ class SearcherPool {
   void give_back(std::unique_ptr<Slot> slot);
   void note_stamp(const std::string& stamp);
   void note_commit(Slot& slot);
+  /// Tells a change of readability to the notice; @p why is asked only then.
+  void note_readable(bool readable, const std::function<std::string()>& why);
 
   // Freshness is pool-wide, so that answers never step back to an older state: the
   // stub is looked at, and one handle reopened to look for commits, at most once per
@@ -97,6 +116,8 @@ class SearcherPool {
   std::uint64_t epoch_ = 0;  ///< bumped on every new generation or commit seen
   std::string stamp_;        ///< IndexSet::stamp() last seen
   std::chrono::steady_clock::time_point checked_{}, reopened_{};
+  bool readable_ = true;  ///< whether the last attempt to open the index succeeded
+  Notice notice_;
 };
 
 /// The request Context of http.h over a pooled Searcher.
@@ -127,11 +148,18 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Opens the index and binds the port. Throws std::runtime_error with the reason.
+  /// Opens the index and binds the port. Throws std::runtime_error with the
+  /// reason when a local folder cannot be opened or the port cannot be bound.
+  /// A remote shard that cannot be reached is not fatal: see unreachable().
   void start();
   /// The bound port (useful with port 0).
   int port() const { return port_; }
   Xapian::doccount documents_at_start() const { return documents_at_start_; }
+  /// The --index specs that start() could not reach, each with the reason
+  /// ("tcp://HOST:PORT: NetworkError: ..."); empty when the index opened.
+  const std::vector<std::string>& unreachable() const { return unreachable_; }
+  /// Receives the pool's readable / unreadable notices (SearcherPool::set_notice).
+  void set_notice(SearcherPool::Notice notice) { pool_.set_notice(std::move(notice)); }
   /// Serves until stop(); returns once every worker has finished. False when
   /// serving failed rather than being stopped.
   bool run();
@@ -158,11 +186,22 @@ class Server {
   unsigned busy_ = 0, max_busy_ = 1;
   int port_ = 0;
   Xapian::doccount documents_at_start_ = 0;
+  std::vector<std::string> unreachable_;
 };
 
+/// The front of a command line (searchd's and newsq's run_cli): with "--help"
+/// or "-h" among the arguments, prints @p usage on stdout and returns 0;
+/// otherwise calls @p parse on the arguments (without argv[0]) and, when it
+/// throws std::invalid_argument, prints "PROGRAM: reason" and @p usage on
+/// stderr and returns 2. Returns nothing when the command goes on.
+std::optional<int> read_command_line(
+    int argc, char** argv, std::string_view program, std::string_view usage,
+    const std::function<void(const std::vector<std::string>& args)>& parse);
+
 /// searchd's whole command line; main.cc only calls this. Returns the exit
-/// status: 0 after SIGTERM/SIGINT, 1 when the index or the port cannot be
-/// opened, 2 for bad usage.
+/// status: 0 after SIGTERM/SIGINT, 1 when a local index folder or the port
+/// cannot be opened, 2 for bad usage. A remote shard down at start is a
+/// warning on stderr, and searchd serves 503 until it is back.
 int run_cli(int argc, char** argv);
 
 }  // namespace frsearch::search

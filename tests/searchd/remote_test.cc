@@ -6,6 +6,9 @@
 // the shards; articles are known by their id, never by Xapian's docid). Then a
 // shard server dies: searchd answers 503 "unavailable" and keeps running; the
 // server comes back on the same port: searchd answers again without restart.
+// A shard server down when searchd starts is the same outage: searchd starts,
+// warns, answers 503 (/health with "status": "unavailable") and recovers; a
+// local folder that does not exist still fails at start.
 
 #include <cmath>
 #include <filesystem>
@@ -308,6 +311,62 @@ TEST_F(RemoteShardsTest, DeadShardIs503ThenRecoversWithoutRestart) {
   }
   expect_same(before, get_json(client, "/api/search?q=sante"), "after recovery");
   EXPECT_TRUE(daemon.process().running());
+}
+
+TEST_F(RemoteShardsTest, ShardDownAtStartIs503ThenRecoversWithoutRestart) {
+  TcpServer server(shards_[1], log("tcpsrv-late.log"));
+  const int port = free_port();  // nobody listens there yet
+  const std::string spec = "tcp://127.0.0.1:" + std::to_string(port);
+  Daemon daemon({servers_[0]->spec(), spec}, log("late.log"), 2, 503);
+  ASSERT_TRUE(daemon.ok()) << slurp(log("late.log"));
+  const std::string err = daemon.process().stderr_text();
+  EXPECT_NE(err.find("warning: cannot reach " + spec), std::string::npos) << err;
+  EXPECT_NE(err.find("listening on http://127.0.0.1:"), std::string::npos) << err;
+
+  auto client = daemon.client();
+  auto want_client = reference_->client();
+  const json want = get_json(want_client, "/api/search?q=sante");
+  ASSERT_GT(want["total"].get<int>(), 0);
+  const std::string article = "/api/articles/" + want["hits"][0]["id"].get<std::string>();
+  const std::vector<std::string> paths = {
+      "/api/search?q=sante", "/api/search?q=", "/api/suggest?q=don", article, article + "/related"};
+  for (int round = 0; round < 3; ++round) {
+    const json health = get_json(client, "/health", 503);
+    EXPECT_EQ(health["status"], "unavailable") << health;
+    EXPECT_EQ(health["documents"], 0) << health;
+    EXPECT_EQ(health["error"]["code"], "unavailable") << health;
+    for (const auto& path : paths) {
+      const json error = get_json(client, path, 503);
+      EXPECT_EQ(error["error"]["code"], "unavailable") << path << ": " << error;
+    }
+  }
+  EXPECT_EQ(get_json(client, "/api/search?q=sante&page=0", 400)["error"]["code"],
+            "invalid_parameter");
+  auto page = client.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200) << "the search page needs no index";
+  EXPECT_TRUE(daemon.process().running());
+
+  ASSERT_TRUE(server.start(port)) << slurp(log("tcpsrv-late.log"));
+  const json health = get_json(client, "/health");
+  EXPECT_EQ(health["status"], "ok") << health;
+  EXPECT_EQ(health["documents"], get_json(want_client, "/health")["documents"]);
+  for (const auto& path : paths) {
+    expect_same(get_json(want_client, path), get_json(client, path), "after the shard came up");
+  }
+  EXPECT_NE(daemon.process().stderr_text().find("the index can be read again"), std::string::npos)
+      << daemon.process().stderr_text();
+}
+
+TEST_F(RemoteShardsTest, MissingLocalFolderStillFailsAtStart) {
+  // A typo in a local --index must not start a daemon that answers 503 forever.
+  const std::string missing = dir_->path().string() + "/no-such-index";
+  std::string err;
+  EXPECT_EQ(run({kSearchd, "--index", servers_[0]->spec(), "--index", missing, "--port", "0"},
+                log("missing.log"), nullptr, &err),
+            1);
+  EXPECT_NE(err.find("cannot open the index " + missing + ": no such folder"), std::string::npos)
+      << err;
 }
 
 TEST_F(RemoteShardsTest, ConnectionsClosedByAnIdleTimeoutAreReopened) {
