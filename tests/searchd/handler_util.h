@@ -1,9 +1,11 @@
 /** @file
- * @brief Helpers of the searchd handler tests: a Context over one index folder, CSV reading.
+ * @brief Helpers of the searchd handler tests: a Context over one index folder,
+ * one request through the routes table, CSV reading.
  */
 #ifndef FRSEARCH_TESTS_SEARCHD_HANDLER_UTIL_H
 #define FRSEARCH_TESTS_SEARCHD_HANDLER_UTIL_H
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +31,19 @@ class DirContext : public Context {
  private:
   Searcher searcher_;
 };
+
+/// METHOD @p path with @p params and @p body through @p routes over @p context,
+/// as searchd would run it (no sockets); a streamed body is left to the caller.
+inline Response call(const std::vector<Route>& routes, Context& context, const std::string& method,
+                     const std::string& path, std::multimap<std::string, std::string> params = {},
+                     std::string body = {}) {
+  Request request;
+  request.method = method;
+  request.path = path;
+  request.params = std::move(params);
+  request.body = std::move(body);
+  return dispatch(routes, request, context);
+}
 
 /// RFC 4180 CSV into rows of fields (quoted fields may hold , " CR LF); a text
 /// that does not end with CRLF is a test failure.

@@ -90,12 +90,7 @@ class HttpTest : public ::testing::Test {
 
   Response call(const std::string& method, const std::string& path, Params params = {},
                 std::string body = {}) {
-    Request request;
-    request.method = method;
-    request.path = path;
-    request.params = std::move(params);
-    request.body = std::move(body);
-    return dispatch(routes_, request, *context_);
+    return testing::call(routes_, *context_, method, path, std::move(params), std::move(body));
   }
   Response get(const std::string& path, Params params = {}) {
     return call("GET", path, std::move(params));

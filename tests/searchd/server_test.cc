@@ -22,6 +22,7 @@
 
 #include "tests/corpus/test_util.h"
 #include "tests/searchd/daemon_support.h"
+#include "tests/searchd/url_encode.h"
 
 namespace {
 
@@ -37,24 +38,10 @@ using frsearch::search::testing::kIndexer;
 using frsearch::search::testing::kSearchd;
 using frsearch::search::testing::Process;
 using frsearch::search::testing::run;
+using frsearch::search::testing::url_encode;
 
 const std::string kSample = FRS_SOURCE_DIR "/corpus/sample";
 const std::string kFixture = FRS_SOURCE_DIR "/tests/fixtures/searchd-http.jsonl";
-
-std::string encode(const std::string& segment) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : segment) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 std::size_t indexed_documents(const std::string& index, const std::string& log) {
   std::string out;
@@ -117,8 +104,8 @@ TEST_F(ServerTest, EveryEndpointAnswers) {
   auto client = daemon_->client();
   const json first = get_json(client, "/api/search?q=&per_page=1")["hits"][0];
   const std::string id = first["id"];
-  EXPECT_EQ(get_json(client, "/api/articles/" + encode(id))["id"], id);
-  const json related = get_json(client, "/api/articles/" + encode(id) + "/related?n=3");
+  EXPECT_EQ(get_json(client, "/api/articles/" + url_encode(id))["id"], id);
+  const json related = get_json(client, "/api/articles/" + url_encode(id) + "/related?n=3");
   ASSERT_TRUE(related["hits"].is_array());
   for (const auto& hit : related["hits"]) EXPECT_NE(hit["id"], id);
 
