@@ -27,6 +27,7 @@
 #include "searchd/search.h"
 #include "searchd/search_related.h"
 #include "tests/corpus/test_util.h"
+#include "tests/searchd/handler_util.h"
 
 namespace frsearch::search {
 namespace {
@@ -42,20 +43,6 @@ const std::pair<std::string, std::string> kReposts[] = {
     {"2023-02-appel-projets-maladies-rares", "2023-03-appel-projets-maladies-rares-prolongation"},
     {"2024-01-hopital-acteur-central-recherche",
      "2024-02-hopital-acteur-central-recherche-republication"},
-};
-
-/// The request Context of the HTTP handlers over one local index.
-class OneIndexContext : public Context {
- public:
-  explicit OneIndexContext(const std::string& dir) : db_(dir), searcher_(db_) {}
-  Searcher& searcher() override { return searcher_; }
-  void refresh() override {}
-  std::string generation() override { return db_.get_metadata(schema::kMetaGeneration); }
-  const Metrics* metrics() const override { return nullptr; }
-
- private:
-  Xapian::Database db_;
-  Searcher searcher_;
 };
 
 std::string icu_transform(const std::string& text, bool upper) {
@@ -115,18 +102,13 @@ class RelatedTest : public ::testing::Test {
 
   Response call(const std::string& method, const std::string& path, Params params = {},
                 std::string body = {}) {
-    Request request;
-    request.method = method;
-    request.path = path;
-    request.params = std::move(params);
-    request.body = std::move(body);
-    return dispatch(routes_, request, *context_);
+    return testing::call(routes_, *context_, method, path, std::move(params), std::move(body));
   }
 
   static inline corpus::testing::TempDir* dir_ = nullptr;
   static inline std::map<std::string, corpus::Article>* articles_ = nullptr;
   std::vector<Route> routes_ = api_routes();
-  std::optional<OneIndexContext> context_;
+  std::optional<testing::DirContext> context_;
 };
 
 /// Checks every hit of @p hits against @p filters, by the stored article.
