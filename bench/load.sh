@@ -16,19 +16,9 @@
 #   CONNECTIONS=64 DURATION=60 WRK_THREADS=2 THREADS=N BUILD_DIR=build INDEX=DIR bench/load.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-corpus="$root/../shared/corpora/orangesum"
-if [ ! -d "$corpus" ]; then
-  echo "bench/load.sh: skipped, $corpus is absent"
-  exit 0
-fi
-build="${BUILD_DIR:-$root/build}"
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
-for tool in indexer searchd; do
-  if [ ! -x "$build/bin/$tool" ]; then
-    echo "bench/load.sh: $build/bin/$tool is missing: build it first (scripts/build.sh)" >&2
-    exit 1
-  fi
-done
+. "$root/bench/common.sh"
+bench_setup bench/load.sh
+bench_need bench/load.sh indexer searchd
 command -v wrk >/dev/null || "$root/scripts/setup.sh" load
 connections="${CONNECTIONS:-64}"
 duration="${DURATION:-60}"

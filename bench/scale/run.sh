@@ -18,19 +18,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 count="${1:-1000000}"
-corpus="$root/../shared/corpora/orangesum"
-if [ ! -d "$corpus" ]; then
-  echo "bench/scale/run.sh: skipped, $corpus is absent"
-  exit 0
-fi
-build="${BUILD_DIR:-$root/build}"
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
-for tool in indexer searchd; do
-  if [ ! -x "$build/bin/$tool" ]; then
-    echo "bench/scale/run.sh: $build/bin/$tool is missing: build it first (scripts/build.sh)" >&2
-    exit 1
-  fi
-done
+. "$root/bench/common.sh"
+bench_setup bench/scale/run.sh
+bench_need bench/scale/run.sh indexer searchd
 queries="${QUERIES:-$root/bench/queries/mixed.txt}"
 if [ ! -f "$queries" ]; then
   echo "bench/scale/run.sh: $queries is missing (QUERIES=FILE picks another list)" >&2
