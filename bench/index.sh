@@ -10,18 +10,10 @@
 #   BUILD_DIR=build-x THREADS=1 bench/index.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-corpus="$root/../shared/corpora/orangesum"
-if [ ! -d "$corpus" ]; then
-  echo "bench/index.sh: skipped, $corpus is absent"
-  exit 0
-fi
-build="${BUILD_DIR:-$root/build}"
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
+. "$root/bench/common.sh"
+bench_setup bench/index.sh
+bench_need bench/index.sh indexer
 indexer="$build/bin/indexer"
-if [ ! -x "$indexer" ]; then
-  echo "bench/index.sh: $indexer is missing: build it first (scripts/build.sh)" >&2
-  exit 1
-fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/frs-bench-index-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 

@@ -13,19 +13,9 @@
 #   THREADS=16 bench/search.sh               searchd --threads (default: searchd's own)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-corpus="$root/../shared/corpora/orangesum"
-if [ ! -d "$corpus" ]; then
-  echo "bench/search.sh: skipped, $corpus is absent"
-  exit 0
-fi
-build="${BUILD_DIR:-$root/build}"
-case "$build" in /*) ;; *) build="$root/$build" ;; esac
-for tool in indexer searchd search_bench; do
-  if [ ! -x "$build/bin/$tool" ]; then
-    echo "bench/search.sh: $build/bin/$tool is missing: build it first (scripts/build.sh)" >&2
-    exit 1
-  fi
-done
+. "$root/bench/common.sh"
+bench_setup bench/search.sh
+bench_need bench/search.sh indexer searchd search_bench
 index="$build/bench-search-index"
 if [ ! -e "$index/XAPIANDB" ]; then
   echo "bench/search.sh: indexing $corpus into $index (once)"
