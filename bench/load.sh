@@ -25,16 +25,7 @@ duration="${DURATION:-60}"
 growth_pct="${RSS_GROWTH_PCT:-10}"
 
 index="${INDEX:-$build/bench-search-index}"
-if [ ! -e "$index/XAPIANDB" ]; then
-  echo "bench/load.sh: indexing $corpus into $index (once)"
-  status=0
-  "$build/bin/indexer" build --index "$index" --threads 2 "$corpus" 2> "$build/bench-search-index.log" ||
-    status=$?
-  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records were skipped
-    cat "$build/bench-search-index.log" >&2
-    exit "$status"
-  fi
-fi
+bench_index bench/load.sh "$index"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/frs-load-XXXXXX")
 pid=""

@@ -59,14 +59,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
   cat "$work/build.stderr" >&2
   exit "$status"
 fi
-field() { sed -n "s/^[[:space:]]*$1: //p" "$work/build.stderr" | head -1; }
-wall=$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)')
-user=$(field 'User time (seconds)')
-sys=$(field 'System time (seconds)')
-rss_kb=$(field 'Maximum resident set size (kbytes)')
-"$build/bin/indexer" stats --index "$index" > "$work/stats.json"
-docs=$(sed -n 's/^ *"documents": \([0-9]*\).*/\1/p' "$work/stats.json")
-size=$(sed -n 's/^ *"size_bytes": \([0-9]*\).*/\1/p' "$work/stats.json")
+bench_build_figures "$work/build.stderr" "$index" "$work/stats.json"
 awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss_kb" -v docs="$docs" \
     -v size="$size" -v threads="${THREADS:-2}" -v shards="${SHARDS:-1}" 'BEGIN {
   n = split(wall, p, ":"); secs = 0; for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
