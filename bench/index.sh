@@ -31,14 +31,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
   exit "$status"
 fi
 
-field() { sed -n "s/^[[:space:]]*$1: //p" "$tmp/stderr" | head -1; }
-wall=$(field 'Elapsed (wall clock) time (h:mm:ss or m:ss)')
-user=$(field 'User time (seconds)')
-sys=$(field 'System time (seconds)')
-rss_kb=$(field 'Maximum resident set size (kbytes)')
-"$indexer" stats --index "$tmp/index" > "$tmp/stats.json"
-docs=$(sed -n 's/^ *"documents": \([0-9]*\).*/\1/p' "$tmp/stats.json")
-size=$(sed -n 's/^ *"size_bytes": \([0-9]*\).*/\1/p' "$tmp/stats.json")
+bench_build_figures "$tmp/stderr" "$tmp/index" "$tmp/stats.json"
 
 awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss_kb" -v docs="$docs" \
     -v size="$size" -v bytes="$input_bytes" -v threads="${THREADS:-2}" 'BEGIN {

@@ -17,16 +17,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 bench_setup bench/search.sh
 bench_need bench/search.sh indexer searchd search_bench
 index="$build/bench-search-index"
-if [ ! -e "$index/XAPIANDB" ]; then
-  echo "bench/search.sh: indexing $corpus into $index (once)"
-  status=0
-  "$build/bin/indexer" build --index "$index" --threads 2 "$corpus" 2> "$build/bench-search-index.log" ||
-    status=$?
-  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records were skipped
-    cat "$build/bench-search-index.log" >&2
-    exit "$status"
-  fi
-fi
+bench_index bench/search.sh "$index"
 queries="$root/bench/queries/mixed.txt"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 
