@@ -30,6 +30,7 @@ constexpr const char* kUsage =
     "--threads N  analysis threads (default: the number of cores)\n"
     "--shards N   write N shards (build only; default 1)\n"
     "--strict     stop at the first bad record, exit 1, index unchanged\n"
+    "--synonyms FILE  equivalent expressions, a group per line, tab-separated (build, add)\n"
     "Exit status: 0 ok, 1 fatal error or --strict stop, 2 usage error, 3 records rejected.\n";
 
 class UsageError : public std::runtime_error {
@@ -94,6 +95,8 @@ CommandLine parse(int argc, char** argv) {
     } else if (arg == "--shards") {
       cl.options.shards = parse_count(arg, take_value());
       cl.shards_given = true;
+    } else if (arg == "--synonyms") {
+      cl.options.synonyms = take_value();
     } else if (arg == "--strict" && !value) {
       cl.options.strict = true;
     } else {
@@ -103,8 +106,8 @@ CommandLine parse(int argc, char** argv) {
   const bool writes_documents = cl.command == "build" || cl.command == "add";
   if (cl.options.index_dir.empty()) throw UsageError(cl.command + " needs --index DIR");
   if (cl.shards_given && cl.command != "build") throw UsageError("--shards is for build only");
-  if ((cl.threads_given || cl.options.strict) && !writes_documents)
-    throw UsageError("--threads and --strict are for build and add");
+  if ((cl.threads_given || cl.options.strict || !cl.options.synonyms.empty()) && !writes_documents)
+    throw UsageError("--threads, --strict and --synonyms are for build and add");
   if (writes_documents && cl.arguments.empty()) throw UsageError(cl.command + " needs INPUT...");
   if (cl.command == "delete" && cl.arguments.empty()) throw UsageError("delete needs ID...");
   if (cl.command == "stats" && !cl.arguments.empty())

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -12,6 +13,7 @@
 #include "indexer/schema.h"
 #include "indexer/shards.h"
 #include "indexer/surfaces.h"
+#include "indexer/synonyms.h"
 
 namespace frsearch::indexer {
 namespace {
@@ -198,6 +200,8 @@ class WriteRun {
 }  // namespace
 
 Summary build(const Options& options, const std::vector<std::string>& inputs, std::ostream& err) {
+  const SynonymTable synonyms =
+      options.synonyms.empty() ? SynonymTable() : SynonymTable::read_file(options.synonyms);
   WriteRun run(options, inputs, err);
   const IndexDir& dir = run.dir();
   const LiveIndex live = dir.live();
@@ -233,7 +237,10 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
           shards[shard].add_document(prepared.doc);
         if (++written[shard] % kBuildCommitEvery == 0) shards.commit(shard);
       },
-      [&shards](unsigned shard) { shards.commit(shard); });
+      [&shards, &synonyms](unsigned shard) {
+        write_synonyms(shards[shard], synonyms);
+        shards.commit(shard);
+      });
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.surfaces = true;
@@ -262,6 +269,9 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
 }
 
 Summary add(const Options& options, const std::vector<std::string>& inputs, std::ostream& err) {
+  const std::optional<SynonymTable> synonyms =
+      options.synonyms.empty() ? std::nullopt
+                               : std::optional(SynonymTable::read_file(options.synonyms));
   WriteRun run(options, inputs, err);
   if (options.strict && !validate(run.files(), run.reporter(), run.summary()))
     return run.finish(true);
@@ -280,6 +290,7 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
     for (const std::string& word : prepared.spelling) db.add_spelling(word);
     if ((summary.indexed + 1) % kAddCommitEvery == 0) shards.commit_all();
   });
+  for (unsigned i = 0; synonyms && i < shards.size(); ++i) write_synonyms(shards[i], *synonyms);
   shards.commit_all();
   return run.finish(!complete);
 }

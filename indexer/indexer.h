@@ -46,6 +46,9 @@ struct Options {
   unsigned shards = 1;
   bool strict = false;
   bool progress = false;  ///< live progress line on stderr (when it is a terminal)
+  /// build/add --synonyms FILE: equivalent expressions stored in every shard
+  /// (indexer/synonyms.h); add without it keeps the index's table.
+  std::string synonyms;
 };
 
 struct Summary {
