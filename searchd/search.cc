@@ -205,7 +205,9 @@ SearchResult Searcher::search(const SearchRequest& request) {
       } else {
         // One unweighted pass over the query without its filters counts the total and
         // every disjunctive facet by docid; the ranked match then only needs the page.
-        count_matches(db_, parsed.query, [&](Xapian::Enquire& e) { e.add_matchspy(&counter); });
+        // (Without the parts that only weigh, as BoolWeight ignores them anyway.)
+        count_matches(db_, detail::match_query(parsed.query),
+                      [&](Xapian::Enquire& e) { e.add_matchspy(&counter); });
         mset = enquire.get_mset(offset, std::min(request.per_page, all));
       }
       r.total = counter.total();

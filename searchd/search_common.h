@@ -43,12 +43,34 @@ std::optional<Xapian::Query> date_filter(const Filters& filters);
 Xapian::Query apply_filters(Xapian::Query query, const std::optional<Xapian::Query>& category,
                             const std::optional<Xapian::Query>& dates);
 
+/// A query with the same matches as @p query but without the parts that only
+/// weigh them: for a count of matches (facets, total) with Xapian::BoolWeight.
+/// Drops the optional side of OP_AND_MAYBE, unwraps OP_SCALE_WEIGHT, and drops a
+/// branch of an OR (or SYNONYM, MAX) when each of its matches must hold a term
+/// that another branch matches on its own (a NEAR or phrase bonus of words that
+/// the query also takes alone, a fixed bonus filtered by those words). What it
+/// cannot see into (positions, value ranges, wildcards) is kept as it is.
+Xapian::Query match_query(const Xapian::Query& query);
+
 /// id/title/url/date/categories of a document from its kSlotMeta value (no score,
 /// no snippet). Tolerates a missing or malformed value (fields left empty).
 Hit hit_meta(const Xapian::Document& doc);
 
 /// The body (else the summary) stored in the document data, "" when neither.
 std::string stored_text(const Xapian::Document& doc);
+
+/// The same two reads from the stored texts themselves (the kSlotMeta value, the
+/// document data). Each hit of a search reads both, so they pick their few fields
+/// out of the JSON text without building a tree of the whole record (which was
+/// ~13% of a query); anything unexpected falls back to nlohmann's parser, so the
+/// answer is the same as a full parse's.
+Hit hit_meta_of(std::string_view meta);
+std::string stored_text_of(std::string_view record);
+
+/// The value of top-level string field @p key of the JSON object @p json: "" when
+/// absent or not a string (as a full parse would give), nullopt when the text is
+/// not read by the quick scan (malformed, or escapes it leaves to the full parser).
+std::optional<std::string> json_top_string(std::string_view json, std::string_view key);
 
 /// True for an unprefixed (word) term: starts with a lowercase ASCII letter, a
 /// digit or a non-ASCII byte. Prefixed terms start with a capital.

@@ -16,11 +16,16 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "analyzers/analyzer.h"
 #include "searchd/query.h"
 
 namespace frsearch::search {
+
+namespace detail {
+struct SnippetWord;
+}
 
 struct SnippetOptions {
   std::size_t max_words = 30;   ///< words in the window
@@ -28,9 +33,9 @@ struct SnippetOptions {
   /// Only the beginning of a longer text is analysed (matches further on are not
   /// looked for): a snippet costs the same whatever the length of the article.
   std::size_t max_analysed_bytes = 20000;
-  /// The text is analysed by pieces of about this many bytes (cut on whitespace),
+  /// The text is looked at by pieces of about this many bytes (cut on whitespace),
   /// and no further once a window shows every query word: most articles name them
-  /// in their first paragraph, so most of the text need not be analysed.
+  /// in their first paragraph, so most of the text need not be looked at.
   std::size_t chunk_bytes = 1024;
 };
 
@@ -52,11 +57,31 @@ class Highlighter {
   /// shown as one space. The search stops at the first piece of text (see
   /// SnippetOptions::chunk_bytes) after which a window holds as many distinct
   /// matched words as the query has words.
+  ///
+  /// Where the window is comes from a quick scan (words split as the tokenizer
+  /// does, without ICU's word breaks, folded and matched as below); then only the
+  /// part of the text around that window goes through the analyzer, and the words
+  /// marked are the analyzer's. Should the analysis find fewer matches there than
+  /// the scan did, the text is analysed from its beginning as the scan was made.
   std::string snippet(std::string_view text);
 
  private:
   /// What a folded word matched as (a word, a stem or a prefix), null if nothing.
   const std::string* match(const std::string& folded);
+  /// First two bytes of a non-empty word as one number (second 0 when none).
+  static std::size_t head(std::string_view folded);
+  /// The quick scan: words of @p analysed found without the analyzer, by pieces
+  /// until a window shows every query word.
+  std::vector<detail::SnippetWord> quick_words(std::string_view analysed);
+  /// What a quick word holding joining characters (' . , ;) may match as.
+  const std::string* quick_match_joined(std::string_view run);
+  /// Analyses @p text [from, to) (cut on whitespace) into @p words.
+  void analyse(std::string_view text, std::size_t from, std::size_t to,
+               std::vector<detail::SnippetWord>& words);
+  /// Analyses @p analysed by pieces until a window shows every query word.
+  void analyse_by_pieces(std::string_view analysed, std::vector<detail::SnippetWord>& words);
+  /// The snippet of @p text around the best window of @p words.
+  std::string render(std::string_view text, const std::vector<detail::SnippetWord>& words) const;
 
   MatchTerms terms_;
   const analysis::Analyzer& analyzer_;
@@ -64,6 +89,8 @@ class Highlighter {
   std::set<std::string> stem_heads_;  ///< first bytes of the stems: other words can't match one
   std::size_t enough_ = 0;            ///< distinct matches that end the search early
   bool stem_all_ = false;             ///< a stem too short for that test
+  std::vector<bool> heads_;           ///< by head(): first two bytes of a possible match
+  std::string folded_;                ///< the quick scan's folded word (reused)
   std::unordered_map<std::string, std::optional<std::string>> seen_;  ///< folded word -> key
 };
 

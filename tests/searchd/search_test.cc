@@ -19,12 +19,14 @@
 #include <vector>
 
 #include <xapian.h>
+#include <nlohmann/json.hpp>
 
 #include "corpus/article.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "searchd/query.h"
 #include "searchd/search.h"
+#include "searchd/search_common.h"
 #include "searchd/snippet.h"
 
 namespace frsearch::search {
@@ -842,6 +844,183 @@ TEST_F(SearchTest, EmptyIndexAnswersNothing) {
   EXPECT_TRUE(empty.related_to_text("santé publique", 5, {}).empty());
   EXPECT_FALSE(empty.related_to_article("a1", 5, {}));
   EXPECT_EQ(empty.documents(), 0u);
+}
+
+// ---- Quick paths: the same answers as the full ones -------------------------------
+
+std::set<Xapian::docid> matches_of(const Xapian::Database& db, const Xapian::Query& query) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  std::set<Xapian::docid> out;
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    out.insert(*it);
+  }
+  return out;
+}
+
+TEST_F(SearchTest, CountingQueryMatchesWhatTheQueryMatches) {
+  std::size_t some = 0;
+  for (const char* q :
+       {"données", "santé publique", "hopital coeur artificiel", "\"santé publique\"",
+        "+santé données", "donnees -hopital", "santé OR climat", "titre:hopital données",
+        "donn* sante", "coeur NEAR/3 artificiel", "santé publique categorie:Santé", "NOT santé",
+        "vaccin grippe", "les données de santé publique", "effort vain club"}) {
+    const ParsedQuery parsed = QueryParser(db_).parse(q);
+    const Xapian::Query counting = detail::match_query(parsed.query);
+    const auto expected = matches_of(db_, parsed.query);
+    EXPECT_EQ(matches_of(db_, counting), expected) << q << "\n"
+                                                   << parsed.query.get_description() << "\n"
+                                                   << counting.get_description();
+    some += expected.empty() ? 0 : 1;
+  }
+  EXPECT_GE(some, 12u);
+}
+
+TEST(MatchQueryTest, DropsOnlyWhatWeighs) {
+  using Q = Xapian::Query;
+  const Q a("a"), b("b"), c("c");
+  const Q ab[] = {a, b};
+  const Q near(Q::OP_NEAR, ab, ab + 2, 5);
+  auto same = [](const Q& x, const Q& y) { return x.get_description() == y.get_description(); };
+  // A proximity bonus of words taken alone, scaled or not, goes.
+  EXPECT_TRUE(
+      same(detail::match_query(Q(Q::OP_OR, Q(Q::OP_OR, a, b), Q(Q::OP_SCALE_WEIGHT, near, 0.5))),
+           Q(Q::OP_OR, a, b)));
+  // ... but not when one of its words is not there alone.
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_OR, c, near)), Q(Q::OP_OR, c, near)));
+  // The optional side of AND_MAYBE, and weights.
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_AND_MAYBE, a, b)), a));
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_SCALE_WEIGHT, a, 2.0)), a));
+  // A fixed bonus filtered by words the query has: its matches are theirs.
+  const Q bonus(Q::OP_FILTER, Q((new Xapian::FixedWeightPostingSource(1.0))->release()),
+                Q(Q::OP_OR, a, b));
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_OR, Q(Q::OP_OR, a, b), bonus)), Q(Q::OP_OR, a, b)));
+  // Twice the same branch: once.
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_OR, a, a)), a));
+  // What is removed stays removed; phrases and value ranges are kept whole.
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_AND_NOT, Q(Q::OP_AND_MAYBE, a, c), near)),
+                   Q(Q::OP_AND_NOT, a, near)));
+  const Q range(Q::OP_VALUE_RANGE, 0, "a", "b");
+  EXPECT_TRUE(same(detail::match_query(Q(Q::OP_FILTER, a, range)), Q(Q::OP_FILTER, a, range)));
+}
+
+/// What stored_text() gave when it parsed the whole record.
+std::string full_stored_text(const std::string& text) {
+  const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
+  if (!record.is_object()) {
+    return {};
+  }
+  auto field = [&](const char* key) {
+    auto it = record.find(key);
+    return it != record.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const std::string body = field("body");
+  const bool blank = body.find_first_not_of(" \n\r\t") == std::string::npos;
+  return blank ? field("summary") : body;
+}
+
+TEST(StoredRecordTest, QuickReadGivesWhatAFullParseGives) {
+  const std::vector<std::string> records = {
+      R"({"body": "Le \"cœur\" \\ \/ \n\t\u00e9\ud83d\ude00 \u20ac fin", "summary": "s"})",
+      R"({"summary": "résumé", "body": "  \n"})",
+      R"({"body": 42, "summary": "s"})",
+      R"({"body": null})",
+      R"({"title": {"nested": ["a", "}", {"b": "]"}]}, "n": -1.5e3, "ok": true, "body": "b\"}"})",
+      R"({"body": "first", "body": "second"})",
+      R"({"body": "bad \x escape"})",
+      R"({"body": "lone \ud800 surrogate"})",
+      R"({"body": "lone \udc00 low"})",
+      "{\"body\": \"raw\x01control\"}",
+      "{\"body\": \"bad utf8 \xC3\x28\"}",
+      "{\"body\": \"overlong \xC0\xAF\"}",
+      R"(["not", "an object"])",
+      R"({"body": "unterminated)",
+      R"({"body": "ok"} trailing)",
+      R"({"body": "ok",})",
+      "",
+      "{}",
+      R"({ "body" : "spaces" , "summary":"x" } )",
+      R"({"b\u006fdy": "escaped key", "summary": "s"})",
+      R"({"body": "escaped backslash at the end\\", "summary": "s"})",
+  };
+  for (const std::string& record : records) {
+    EXPECT_EQ(detail::stored_text_of(record), full_stored_text(record)) << record;
+  }
+}
+
+TEST(StoredRecordTest, QuickMetaGivesWhatAFullParseGives) {
+  const std::vector<std::string> metas = {
+      R"({"categories":["A","B\u00e9",3,{"x":"y"},"C"],"date":"2021-12-23T10:00:00+01:00","id":"x1","title":"T \"q\"","url":"u"})",
+      R"({"categories":"not an array","date":"2021","id":7,"title":null})",
+      R"({"id":"a","id":"b","categories":[]})",
+      R"({"id":"bad \q"})",
+      R"({"id": "truncated)",
+      R"(null)",
+      "",
+  };
+  for (const std::string& text : metas) {
+    Hit expected;
+    const nlohmann::json meta = nlohmann::json::parse(text, nullptr, false);
+    if (meta.is_object()) {
+      auto field = [&](const char* key) {
+        auto it = meta.find(key);
+        return it != meta.end() && it->is_string() ? it->get<std::string>() : std::string();
+      };
+      expected.id = field("id");
+      expected.title = field("title");
+      expected.url = field("url");
+      expected.date = field("date").substr(0, 10);
+      auto labels = meta.find("categories");
+      if (labels != meta.end() && labels->is_array()) {
+        for (const auto& label : *labels) {
+          if (label.is_string()) {
+            expected.categories.push_back(label.get<std::string>());
+          }
+        }
+      }
+    }
+    const Hit hit = detail::hit_meta_of(text);
+    EXPECT_EQ(hit.id, expected.id) << text;
+    EXPECT_EQ(hit.title, expected.title) << text;
+    EXPECT_EQ(hit.url, expected.url) << text;
+    EXPECT_EQ(hit.date, expected.date) << text;
+    EXPECT_EQ(hit.categories, expected.categories) << text;
+  }
+}
+
+TEST(SnippetTest, FindsAFarWindowWhateverTheSpelling) {
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  std::string filler;
+  for (int i = 0; i < 300; ++i) {
+    filler += "remplissage ";
+  }
+  MatchTerms terms;
+  terms.words = {"hopital"};
+  terms.stems = {analysis::stem("hopitaux")};
+  const std::string far = filler + "Enfin, L’HÔPITAL et les « hôpitaux » publics. " + filler;
+  std::string s = make_snippet(far, terms, analyzer);
+  EXPECT_EQ(s.rfind("… ", 0), 0u) << s;
+  EXPECT_NE(s.find("L’<mark>HÔPITAL</mark> et les « <mark>hôpitaux</mark> »"), std::string::npos)
+      << s;
+  // Words the tokenizer keeps whole: an apostrophe inside, an acronym with dots.
+  MatchTerms joined;
+  joined.words = {"aujourdhui", "oms"};
+  s = make_snippet(filler + "C’est aujourd’hui que l’O.M.S. décide. " + filler, joined, analyzer);
+  // (the mark starts past the apostrophe, as for an elided article: word_start())
+  EXPECT_NE(s.find("aujourd’<mark>hui</mark>"), std::string::npos) << s;
+  EXPECT_NE(s.find("<mark>O.M.S</mark>"), std::string::npos) << s;
+  // A part the quick scan sees inside a whole word marks nothing.
+  MatchTerms part;
+  part.words = {"hui"};
+  s = make_snippet(filler + "aujourd’hui " + filler, part, analyzer);
+  EXPECT_EQ(s.find("<mark>"), std::string::npos) << s;
+  // No match in the text: its beginning, as without words to mark.
+  MatchTerms absent;
+  absent.words = {"absent"};
+  EXPECT_EQ(make_snippet(far, absent, analyzer), make_snippet(far, {}, analyzer));
+  EXPECT_EQ(make_snippet(far, absent, analyzer).rfind("remplissage", 0), 0u);
 }
 
 }  // namespace
