@@ -1,13 +1,17 @@
-// Related articles: relevance-feedback terms of an article, tf * idf terms of a draft.
+// Related articles: relevance-feedback terms of an article, tf * idf terms and
+// mentioned dates of a draft.
 #include "searchd/search_related.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "indexer/schema.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
@@ -40,12 +44,118 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+namespace {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's days_from_civil).
+long days_from_civil(long year, int month, int day) {
+  year -= month <= 2 ? 1 : 0;
+  const long era = (year >= 0 ? year : year - 399) / 400;
+  const long year_of_era = year - era * 400;
+  const long day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+/// The schema::kDay term ("D20190731") of @p days since 1970-01-01 (civil_from_days).
+std::string day_term(long days) {
+  days += 719468;
+  const long era = (days >= 0 ? days : days - 146096) / 146097;
+  const long day_of_era = days - era * 146097;
+  const long year_of_era =
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const long mp = (5 * day_of_year + 2) / 153;
+  const long day = day_of_year - (153 * mp + 2) / 5 + 1;
+  const long month = mp < 10 ? mp + 3 : mp - 9;
+  const long year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%s%04ld%02ld%02ld", schema::kDay, year, month, day);
+  return buffer;
+}
+
+/// True when month @p month of @p year has a day @p day.
+bool has_day(int month, long year, int day) {
+  static constexpr std::array<int, 12> kDays = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= (month == 2 && !leap ? 28 : kDays[month - 1]);
+}
+
+/// 1-based index of @p word in @p names, 0 when absent.
+template <std::size_t N>
+int index_of(const std::array<const char*, N>& names, const std::string& word) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (word == names[i]) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+/// The number @p word writes when it is all digits (up to 4), or "1er"; else 0.
+int number(const std::string& word) {
+  if (word == "1er") return 1;
+  if (word.empty() || word.size() > 4 ||
+      !std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  return std::stoi(word);
+}
+
+}  // namespace
+
+std::vector<std::string> mentioned_days(const Xapian::Database& db,
+                                        const std::vector<analysis::Token>& tokens) {
+  // Folded forms, as the French chain gives them.
+  static const std::array<const char*, 12> kMonths = {
+      "janvier", "fevrier", "mars",      "avril",   "mai",      "juin",
+      "juillet", "aout",    "septembre", "octobre", "novembre", "decembre"};
+  static const std::array<const char*, 7> kWeekdays = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                                       "vendredi", "samedi", "dimanche"};
+  const auto next_to = [&](std::size_t i, std::size_t j) {
+    return tokens[j].position == tokens[i].position + 1;
+  };
+  std::vector<long> index_years;  // read once, when a date is met
+  std::vector<std::string> days;
+  std::size_t dates = 0;
+  for (std::size_t i = 0; i + 1 < tokens.size() && dates < kMaxMentionedDates; ++i) {
+    const int day = number(tokens[i].text);
+    const int month = index_of(kMonths, tokens[i + 1].text);
+    if (day < 1 || day > 31 || month == 0 || !next_to(i, i + 1) || !has_day(month, 2000, day)) {
+      continue;
+    }
+    ++dates;
+    const int weekday = i > 0 && next_to(i - 1, i) ? index_of(kWeekdays, tokens[i - 1].text) : 0;
+    const int year =
+        i + 2 < tokens.size() && next_to(i + 1, i + 2) && tokens[i + 2].text.size() == 4
+            ? number(tokens[i + 2].text)
+            : 0;
+    if (index_years.empty()) {
+      const std::size_t prefix = std::char_traits<char>::length(schema::kYear);
+      for (auto it = db.allterms_begin(schema::kYear); it != db.allterms_end(schema::kYear); ++it) {
+        const int y = number((*it).substr(prefix));
+        if (y > 0) index_years.push_back(y);
+      }
+    }
+    for (const long y : year > 0 ? std::vector<long>{year} : index_years) {
+      if (!has_day(month, y, day)) continue;
+      const long date = days_from_civil(y, month, day);
+      // 1970-01-01 was a Thursday (4, Monday = 1).
+      if (weekday != 0 && (date % 7 + 7 + 3) % 7 + 1 != weekday) continue;
+      for (long d = date - kDaysBefore; d <= date + kDaysAfter; ++d) {
+        days.push_back(day_term(d));
+      }
+    }
+  }
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  return days;
+}
+
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms) {
+  const std::vector<analysis::Token> tokens = analyzer.analyze(text);
   std::unordered_map<std::string, Xapian::termcount> tf;
-  for (analysis::Token& token : analyzer.analyze(text)) {
+  for (const analysis::Token& token : tokens) {
     if (token.text.size() >= 2 && is_word_term(token.text)) {
-      ++tf[std::move(token.text)];
+      ++tf[token.text];
     }
   }
   const double documents = std::max<double>(1, db.get_doccount());
@@ -74,7 +184,19 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
   for (std::size_t i = 0; i < keep; ++i) {
     terms.emplace_back(*scored[i].term, scored[i].tf);
   }
-  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  Xapian::Query words(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  const std::vector<std::string> days =
+      words.empty() ? std::vector<std::string>{} : mentioned_days(db, tokens);
+  if (days.empty()) {
+    return words;
+  }
+  // A constant weight for the articles of those days that match some word (AND_MAYBE:
+  // an article of that day on another subject is not brought in).
+  Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kMentionedDayWeight))->release());
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, words,
+      Xapian::Query(Xapian::Query::OP_FILTER, bonus,
+                    Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end())));
 }
 
 namespace {

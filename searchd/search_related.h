@@ -3,11 +3,13 @@
  *
  * For a stored article, Xapian's relevance feedback (an RSet of that document
  * and the ESet of its best terms); for a draft, its words weighted by
- * tf * idf against the index. Both give an OR query of folded word terms that
- * the Searcher runs with the usual filters, keeping one of each group of
- * near-duplicates. Alternatives (stems, pseudo-relevance feedback, title and idf
- * boosts, more or fewer terms) were measured and did no better: docs/RELEVANCE.md,
- * "Related articles".
+ * tf * idf against the index, plus a fixed bonus for the articles published
+ * around a date the draft mentions ("mercredi 31 juillet": the story's own
+ * articles are dated then, its older or later echoes are not). Both give an OR
+ * query that the Searcher runs with the usual filters, keeping one of each
+ * group of near-duplicates. Alternatives (stems, pseudo-relevance feedback,
+ * title and idf boosts, phrases, other weighting schemes, more or fewer terms)
+ * were measured and did no better: docs/RELEVANCE.md, "Related articles".
  */
 #ifndef FRSEARCH_SEARCHD_SEARCH_RELATED_H
 #define FRSEARCH_SEARCHD_SEARCH_RELATED_H
@@ -29,10 +31,30 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
                                   unsigned n_terms = 25);
 
 /// OR of the @p n_terms words of @p text with the best tf * idf in @p db, each with
-/// its frequency in the text as within-query frequency. @p analyzer drops stop words.
-/// An empty query when no word of the text is in the index.
+/// its frequency in the text as within-query frequency, and of a fixed weight
+/// kMentionedDayWeight for the articles of the days mentioned_days() finds in it.
+/// @p analyzer drops stop words. An empty query when no word of the text is in the index.
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms = 30);
+
+/// Weight added to an article published around a date the draft mentions. BM25
+/// scores of a summary-sized draft's best match are ~10-25 here; 9 to 15 gave the
+/// same results on the tuning sample (docs/RELEVANCE.md).
+inline constexpr double kMentionedDayWeight = 12;
+/// Days before and after a mentioned date whose articles get that weight: news
+/// of "mercredi 31 juillet" is published that day or in the next few.
+inline constexpr int kDaysBefore = 1;
+inline constexpr int kDaysAfter = 3;
+
+/// The day terms (schema::kDay) of kDaysBefore to kDaysAfter around each date
+/// written in @p tokens (the folded words of a draft, with their positions) as
+/// "[weekday] day month [year]" ("mercredi 31 juillet", "1er mai 2020"): of that
+/// year when given, else of each year of the index (its schema::kYear terms)
+/// whose calendar has that day on that weekday, or of every year without one.
+/// Sorted, no duplicates; at most kMaxMentionedDates dates are read.
+inline constexpr std::size_t kMaxMentionedDates = 8;
+std::vector<std::string> mentioned_days(const Xapian::Database& db,
+                                        const std::vector<analysis::Token>& tokens);
 
 /// Tells the near-duplicates in a related list apart, so an article and its reposts
 /// show once (the first met, the best ranked). Two articles are near-duplicates when

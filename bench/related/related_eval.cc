@@ -9,9 +9,11 @@
 //   related_eval strip --out DIR INPUT...
 //       writes DIR/NAME.jsonl for each INPUT (.jsonl or .jsonl.gz) with every
 //       record's "summary" field removed (what `indexer build` then indexes)
-//   related_eval run --index DIR [--sample 1000] [--seed 6] [--out FILE.tsv] INPUT...
+//   related_eval run --index DIR [--sample 1000] [--seed 6] [--offset 0] [--out FILE.tsv] INPUT...
 //       reads the summaries from INPUT, samples them, runs them; prints the
-//       figures and writes one line per draft (id, rank or 0, ms, top ids) to FILE
+//       figures and writes one line per draft (id, rank or 0, ms, top ids) to FILE.
+//       --offset K skips the first K drafts of the seed's order: `--offset 1000`
+//       gives a tuning sample disjoint from the evaluation one (offset 0)
 //
 // Latency: each draft is timed alone (wall clock, and the thread's CPU time,
 // steadier on a loaded machine), after 50 warm-up drafts; also p50 of
@@ -46,7 +48,8 @@ namespace fs = frsearch::search;
 
 constexpr const char* kUsage =
     "usage: related_eval strip --out DIR INPUT...\n"
-    "       related_eval run --index DIR [--sample N] [--seed S] [--out FILE.tsv] INPUT...\n";
+    "       related_eval run --index DIR [--sample N] [--seed S] [--offset K] [--out FILE.tsv] "
+    "INPUT...\n";
 
 struct Options {
   std::map<std::string, std::string> named;
@@ -132,14 +135,18 @@ std::vector<Case> read_cases(const std::vector<std::string>& inputs) {
   return cases;
 }
 
-/// @p k cases drawn with a fixed seed: a Fisher-Yates shuffle driven by
-/// std::mt19937_64, whose output the standard fixes (std::shuffle's is not).
-std::vector<Case> sample(std::vector<Case> cases, std::size_t k, std::uint64_t seed) {
+/// @p k cases drawn with a fixed seed, after the first @p offset of that draw: a
+/// Fisher-Yates shuffle driven by std::mt19937_64, whose output the standard fixes
+/// (std::shuffle's is not).
+std::vector<Case> sample(std::vector<Case> cases, std::size_t k, std::uint64_t seed,
+                         std::size_t offset = 0) {
   std::mt19937_64 rng(seed);
   for (std::size_t i = cases.size(); i > 1; --i) {
     std::swap(cases[i - 1], cases[rng() % i]);
   }
-  cases.resize(std::min(k, cases.size()));
+  cases.resize(std::min(offset + k, cases.size()));
+  cases.erase(cases.begin(),
+              cases.begin() + static_cast<std::ptrdiff_t>(std::min(offset, cases.size())));
   return cases;
 }
 
@@ -197,16 +204,18 @@ int run(const Options& options) {
   if (index.empty()) throw std::invalid_argument("missing --index");
   const std::size_t k = std::stoul(get("sample", "1000"));
   const std::uint64_t seed = std::stoull(get("seed", "6"));
+  const std::size_t offset = std::stoul(get("offset", "0"));
   const std::string out_path = get("out", "");
 
   std::vector<std::string> inputs = options.inputs;
   std::sort(inputs.begin(), inputs.end());
   const std::vector<Case> all = read_cases(inputs);
-  const std::vector<Case> drafts = sample(all, k, seed);
+  const std::vector<Case> drafts = sample(all, k, seed, offset);
   fs::Searcher searcher{Xapian::Database(index)};
-  std::printf("index %s: %u documents; %zu articles with a summary, %zu sampled (seed %llu)\n",
-              index.c_str(), static_cast<unsigned>(searcher.documents()), all.size(), drafts.size(),
-              static_cast<unsigned long long>(seed));
+  std::printf(
+      "index %s: %u documents; %zu articles with a summary, %zu sampled (seed %llu, offset %zu)\n",
+      index.c_str(), static_cast<unsigned>(searcher.documents()), all.size(), drafts.size(),
+      static_cast<unsigned long long>(seed), offset);
 
   // Warm-up: the same kind of work, not counted (the index pages into the cache).
   const std::vector<Case> warm = sample(all, 50, seed + 1);

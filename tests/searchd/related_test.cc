@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -313,6 +314,93 @@ TEST_F(RelatedTest, LongDraftIsAnswered) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(hits.size(), 5u);
   EXPECT_LT(ms, 5000) << "generous bound: sanitizers and a loaded machine slow this down";
+}
+
+// ---- Dates a draft mentions ----------------------------------------------------------
+
+/// The day terms of @p text's dates in @p db, as the draft chain folds them.
+std::vector<std::string> days_of(const Xapian::Database& db, const std::string& text) {
+  const analysis::Analyzer draft = analysis::make_french_analyzer({true, false});
+  return detail::mentioned_days(db, draft.analyze(text));
+}
+
+TEST(MentionedDaysTest, AroundEachDateOfTheRightYears) {
+  corpus::testing::TempDir dir;
+  Xapian::WritableDatabase writable(dir.path().string() + "/db", Xapian::DB_CREATE_OR_OPEN);
+  for (const char* year : {"Y2018", "Y2019", "Y2020"}) {
+    Xapian::Document doc;
+    doc.add_boolean_term(year);
+    writable.add_document(doc);
+  }
+  writable.commit();
+  const Xapian::Database db = writable;
+  using V = std::vector<std::string>;
+  // 31 July was a Wednesday in 2019 only: one day before, three after.
+  EXPECT_EQ(days_of(db, "Il a parlé mercredi 31 juillet à Paris."),
+            (V{"D20190730", "D20190731", "D20190801", "D20190802", "D20190803"}));
+  EXPECT_EQ(days_of(db, "MARDI 31 JUILLET"),  // 2018; capitals fold
+            (V{"D20180730", "D20180731", "D20180801", "D20180802", "D20180803"}));
+  // A year given is used as such, even one the index does not hold; "1er" is 1.
+  EXPECT_EQ(days_of(db, "le 1er mai 2021"),
+            (V{"D20210430", "D20210501", "D20210502", "D20210503", "D20210504"}));
+  // No weekday: every year of the index; days across a year end.
+  EXPECT_EQ(days_of(db, "le 31 decembre").size(), 15u);
+  EXPECT_EQ(days_of(db, "le 31 décembre").front(), "D20181230");
+  EXPECT_EQ(days_of(db, "le 31 décembre").back(), "D20210103");
+  // 29 February only in 2020; not dates: impossible days, words between, no day.
+  EXPECT_EQ(days_of(db, "29 février").front(), "D20200228");
+  EXPECT_EQ(days_of(db, "29 février").size(), 5u);
+  EXPECT_TRUE(days_of(db, "le 31 avril, le 32 mai, le 0 juin").empty());
+  EXPECT_TRUE(days_of(db, "le 14, en juillet, puis juillet 2019").empty());
+  EXPECT_TRUE(days_of(db, "").empty());
+}
+
+TEST(RelatedDatesTest, DraftDateFavoursArticlesOfThatDay) {
+  corpus::testing::TempDir dir;
+  const std::string input = dir.path().string() + "/articles.jsonl";
+  {
+    std::ofstream out(input);
+    const auto article = [&](const std::string& id, const std::string& date,
+                             const std::string& title, const std::string& body) {
+      out << json{{"id", id},
+                  {"title", title},
+                  {"date", date},
+                  {"categories", {"Actualités"}},
+                  {"url", "https://exemple.org/" + id},
+                  {"body", body}}
+                 .dump()
+          << '\n';
+    };
+    article("orly-2019", "2019-08-01", "Trafic perturbé à Orly",
+            "Des vols annulés à Orly après un mouvement social des contrôleurs aériens.");
+    article("orly-2018", "2018-07-20", "Les contrôleurs aériens en grève à Orly",
+            "Grève des contrôleurs aériens à Orly : les contrôleurs aériens réclament des "
+            "effectifs, la grève perturbe Orly.");
+    article("meteo", "2019-07-31", "Canicule sur la France", "Des températures record attendues.");
+    article("vendanges", "2019-09-10", "Vendanges précoces", "Les vignerons récoltent tôt.");
+    article("budget", "2020-10-01", "Le budget voté", "Les députés adoptent le budget.");
+    article("football", "2018-07-15", "La finale du Mondial", "Les Bleus champions du monde.");
+  }
+  indexer::Options options;
+  options.index_dir = dir.path().string() + "/index";
+  std::ostringstream err;
+  ASSERT_EQ(indexer::build(options, {input}, err).indexed, 6u) << err.str();
+  Searcher searcher{Xapian::Database(options.index_dir)};
+  const auto first = [&](const std::string& draft) {
+    const std::vector<Hit> hits = searcher.related_to_text(draft, 3, {});
+    return hits.empty() ? std::string() : hits.front().id;
+  };
+  // By its words alone, the 2018 strike article matches best.
+  EXPECT_EQ(first("Grève des contrôleurs aériens à Orly."), "orly-2018");
+  // Wednesday 31 July: 2019, the day before the other article on the subject.
+  const std::string dated = "Grève des contrôleurs aériens à Orly mercredi 31 juillet.";
+  EXPECT_EQ(first(dated), "orly-2019");
+  // The weather article of that very day shares no word: not brought in by its date.
+  EXPECT_EQ(joined(ids_of(searcher.related_to_text(dated, 5, {}))), "orly-2019 orly-2018 ");
+  // Tuesday 31 July is of 2018, 11 days after the strike article: no bonus either way.
+  EXPECT_EQ(first("Grève des contrôleurs aériens à Orly mardi 31 juillet."), "orly-2018");
+  // A draft with only a date finds nothing.
+  EXPECT_TRUE(searcher.related_to_text("mercredi 31 juillet", 3, {}).empty());
 }
 
 // ---- Through the HTTP handlers --------------------------------------------------------
