@@ -310,12 +310,28 @@ void SearcherPool::mark_unreadable() {
 std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
   std::string stamp = index_.stamp();  // before opening: a swap in between is seen next time
   note_stamp(stamp);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (Clock::now() < paused_until_) {
+      throw Xapian::NetworkError(pause_reason_);  // 503 at once (Intervals::failure_pause)
+    }
+  }
+  const auto started = Clock::now();
   std::unique_ptr<Slot> slot;
   try {
     slot = std::make_unique<Slot>(index_.open(), std::move(stamp), 0);
+  } catch (const Xapian::NetworkError& e) {
+    const auto now = Clock::now();
+    if (now - started >= intervals_.slow_failure) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      paused_until_ = now + intervals_.failure_pause;
+      pause_reason_ = e.get_msg();
+    }
+    note_readable(false, [&e] { return e.get_description(); });
+    throw;  // the request answers 503 (http.cc); a later one tries again
   } catch (const Xapian::Error& e) {
     note_readable(false, [&e] { return e.get_description(); });
-    throw;  // the request answers 503 (http.cc); the next one tries again
+    throw;
   }
   note_readable(true, [&slot] { return std::to_string(slot->db.get_doccount()) + " documents"; });
   // A new handle may see commits the pooled ones have not caught up with yet: they

@@ -71,10 +71,15 @@ class IndexSet {
 /// Searchers leased one request at a time, kept fresh on checkout.
 class SearcherPool {
  public:
-  /// How often a lease looks for a new generation, and for new commits.
+  /// How often a lease looks for a new generation, and for new commits. An
+  /// open that failed on the network after `slow_failure` or more (a shard
+  /// host that does not answer: the connect timeout) is not tried again for
+  /// `failure_pause`: requests answer 503 at once rather than each waiting.
   struct Intervals {
     std::chrono::milliseconds stub_check{200};
     std::chrono::milliseconds reopen{500};
+    std::chrono::milliseconds slow_failure{500};
+    std::chrono::milliseconds failure_pause{1000};
   };
 
   SearcherPool(IndexSet index, Metrics* metrics, Intervals intervals);
@@ -117,6 +122,8 @@ class SearcherPool {
   std::string stamp_;        ///< IndexSet::stamp() last seen
   std::chrono::steady_clock::time_point checked_{}, reopened_{};
   bool readable_ = true;  ///< whether the last attempt to open the index succeeded
+  std::chrono::steady_clock::time_point paused_until_{};  ///< see Intervals::failure_pause
+  std::string pause_reason_;
   Notice notice_;
 };
 

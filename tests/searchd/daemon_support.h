@@ -137,6 +137,47 @@ inline int free_port() {
   return ntohs(addr.sin_port);
 }
 
+/// A loopback socket listening on a port of its own that never accepts: a port
+/// somebody else holds; with @p backlog 0 and fill(), a "host" whose connects
+/// time out (the kernel drops their SYNs while the accept queue is full).
+class Listener {
+ public:
+  explicit Listener(int backlog) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ok_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+          listen(fd_, backlog) == 0 &&
+          getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+    port_ = ntohs(addr.sin_port);
+  }
+  ~Listener() {
+    if (queued_ >= 0) close(queued_);
+    if (fd_ >= 0) close(fd_);
+  }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+
+  /// Queues one connection that is never accepted; false when it cannot.
+  bool fill() {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    queued_ = socket(AF_INET, SOCK_STREAM, 0);
+    return queued_ >= 0 && connect(queued_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  bool ok() const { return ok_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  int queued_ = -1;
+  int port_ = 0;
+  bool ok_ = false;
+};
+
 /// searchd on a free port over @p index_args, ready to answer (or failed).
 class Daemon {
  public:

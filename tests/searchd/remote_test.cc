@@ -8,7 +8,8 @@
 // server comes back on the same port: searchd answers again without restart.
 // A shard server down when searchd starts is the same outage: searchd starts,
 // warns, answers 503 (/health with "status": "unavailable") and recovers; a
-// local folder that does not exist still fails at start.
+// local folder that does not exist still fails at start. A shard host that does
+// not answer costs the connect timeout once per pause, not on every request.
 
 #include <cmath>
 #include <filesystem>
@@ -367,6 +368,27 @@ TEST_F(RemoteShardsTest, MissingLocalFolderStillFailsAtStart) {
             1);
   EXPECT_NE(err.find("cannot open the index " + missing + ": no such folder"), std::string::npos)
       << err;
+}
+
+TEST_F(RemoteShardsTest, SilentShardHostIsNotWaitedForByEveryRequest) {
+  // A listening socket whose accept queue is full: the kernel drops the SYNs of
+  // later connects, as a host that does not answer would, so opening the shard
+  // takes Xapian's connect timeout (3 s).
+  Listener silent(0);
+  ASSERT_TRUE(silent.ok() && silent.fill());
+  const std::string spec = "tcp://127.0.0.1:" + std::to_string(silent.port());
+
+  Daemon daemon({servers_[0]->spec(), spec}, log("silent.log"), 2, 503);
+  ASSERT_TRUE(daemon.ok()) << slurp(log("silent.log"));
+  auto client = daemon.client();
+  get_json(client, "/api/search?q=sante", 503);  // at most one wait, then a pause
+  int quick = 0;
+  for (int i = 0; i < 10; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(get_json(client, "/api/search?q=sante", 503)["error"]["code"], "unavailable");
+    if (std::chrono::steady_clock::now() - started < 500ms) ++quick;
+  }
+  EXPECT_GE(quick, 8) << "requests waited for the silent host's connect timeout";
 }
 
 TEST_F(RemoteShardsTest, ConnectionsClosedByAnIdleTimeoutAreReopened) {

@@ -36,6 +36,7 @@ using frsearch::search::testing::free_port;
 using frsearch::search::testing::get_json;
 using frsearch::search::testing::kIndexer;
 using frsearch::search::testing::kSearchd;
+using frsearch::search::testing::Listener;
 using frsearch::search::testing::Process;
 using frsearch::search::testing::run;
 using frsearch::search::testing::url_encode;
@@ -331,20 +332,15 @@ TEST(ServerLifecycleTest, StartupFailuresExitWithAMessage) {
 
   const std::string index = dir.path().string() + "/index";
   ASSERT_EQ(run({kIndexer, "build", "--index", index, kFixture}, dir.path().string() + "/b"), 0);
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);  // a port somebody else listens on
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  const std::string port = std::to_string(ntohs(addr.sin_port));
-  EXPECT_EQ(
-      run({kSearchd, "--index", index, "--port", port}, dir.path().string() + "/l2", nullptr, &err),
-      1);
-  EXPECT_NE(err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << err;
-  close(fd);
+  {
+    Listener taken(1);  // a port somebody else listens on
+    ASSERT_TRUE(taken.ok());
+    const std::string port = std::to_string(taken.port());
+    EXPECT_EQ(run({kSearchd, "--index", index, "--port", port}, dir.path().string() + "/l2",
+                  nullptr, &err),
+              1);
+    EXPECT_NE(err.find("cannot listen on 127.0.0.1:" + port), std::string::npos) << err;
+  }
 
   const std::vector<std::string> bad_usage[] = {
       {kSearchd},
