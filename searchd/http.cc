@@ -472,9 +472,13 @@ class ExportStream {
 
 Response handle_search(const Request& request, const Captures&, Context& context) {
   const SearchRequest search = search_request(request.params);
-  return json_response(with_searcher(context, [&](Searcher& searcher) {
-    return with_index(to_json(searcher.search(search)), searcher);
-  }));
+  Response response;
+  response.content_type = kJson;
+  // The text of with_index(to_json(...)), written without a tree (search.h).
+  response.body = with_searcher(context, [&](Searcher& searcher) {
+    return to_json_text(searcher.search(search), index_json(searcher));
+  });
+  return response;
 }
 
 Response handle_article(const Request&, const Captures& captures, Context& context) {

@@ -172,6 +172,80 @@ nlohmann::json to_json(const SearchResult& result) {
   return out;
 }
 
+namespace {
+
+/// A JSON number as dump() writes it.
+void put_number(std::string& out, double value) {
+  out += nlohmann::json(value).dump();
+}
+
+void put_facets(std::string& out, const std::vector<FacetValue>& values) {
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out += i ? ",{\"count\":" : "{\"count\":";
+    out += std::to_string(values[i].count);
+    out += ",\"value\":";
+    detail::append_json_string(out, values[i].value);
+    out += '}';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string to_json_text(const SearchResult& result, const nlohmann::json& index) {
+  // Members in the order of nlohmann's objects (std::map: sorted keys).
+  std::string out;
+  out.reserve(1024 + result.hits.size() * 768);
+  out += "{\"facets\":{\"category\":";
+  put_facets(out, result.category);
+  out += ",\"month\":";
+  put_facets(out, result.month);
+  out += ",\"year\":";
+  put_facets(out, result.year);
+  out += "},\"hits\":[";
+  for (std::size_t i = 0; i < result.hits.size(); ++i) {
+    const Hit& hit = result.hits[i];
+    out += i ? ",{\"categories\":[" : "{\"categories\":[";
+    for (std::size_t k = 0; k < hit.categories.size(); ++k) {
+      if (k) {
+        out += ',';
+      }
+      detail::append_json_string(out, hit.categories[k]);
+    }
+    out += "],\"date\":";
+    detail::append_json_string(out, hit.date);
+    out += ",\"id\":";
+    detail::append_json_string(out, hit.id);
+    out += ",\"score\":";
+    put_number(out, hit.score);
+    out += ",\"snippet\":";
+    detail::append_json_string(out, hit.snippet);
+    out += ",\"title\":";
+    detail::append_json_string(out, hit.title);
+    out += ",\"url\":";
+    detail::append_json_string(out, hit.url);
+    out += '}';
+  }
+  out += "],\"index\":";
+  out += index.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out += ",\"page\":" + std::to_string(result.page);
+  out += ",\"per_page\":" + std::to_string(result.per_page);
+  out += ",\"query\":";
+  detail::append_json_string(out, result.query);
+  out += ",\"suggestion\":";
+  if (result.suggestion) {
+    detail::append_json_string(out, *result.suggestion);
+  } else {
+    out += "null";
+  }
+  out += ",\"took_ms\":";
+  put_number(out, result.took_ms);
+  out += ",\"total\":" + std::to_string(result.total);
+  out += '}';
+  return out;
+}
+
 Searcher::Searcher(Xapian::Database db)
     : db_(std::move(db)),
       words_(analysis::make_french_analyzer()),

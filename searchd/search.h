@@ -68,6 +68,10 @@ struct SearchResult {
 /// The JSON shapes of SPEC.md.
 nlohmann::json to_json(const Hit& hit);
 nlohmann::json to_json(const SearchResult& result);
+/// The text of to_json(@p result) with member "index" = @p index added, as
+/// nlohmann's dump() writes it (same bytes: keys in order, strings escaped, bad
+/// UTF-8 replaced), written directly: /api/search answers without building a tree.
+std::string to_json_text(const SearchResult& result, const nlohmann::json& index);
 
 /// One row of /api/export.
 struct ExportRow {

@@ -67,6 +67,10 @@ std::string stored_text(const Xapian::Document& doc);
 Hit hit_meta_of(std::string_view meta);
 std::string stored_text_of(std::string_view record);
 
+/// Appends @p text as a JSON string, the bytes nlohmann's dump() writes (no ASCII
+/// escaping of UTF-8; its own replacement of malformed UTF-8).
+void append_json_string(std::string& out, std::string_view text);
+
 /// The value of top-level string field @p key of the JSON object @p json: "" when
 /// absent or not a string (as a full parse would give), nullopt when the text is
 /// not read by the quick scan (malformed, or escapes it leaves to the full parser).

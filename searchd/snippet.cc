@@ -148,15 +148,32 @@ bool blank(std::string_view text) {
 enum class ScanKind { kWord, kJoin, kSplit };
 
 /// Class of the code point at text[i], and its length in bytes (>= 1).
-ScanKind scan_kind(std::string_view text, std::size_t i, std::size_t& length) {
-  const unsigned char ch = static_cast<unsigned char>(text[i]);
-  length = 1;
-  if (ch < 0x80) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
-      return ScanKind::kWord;
+/// scan_kind() of the ASCII characters.
+struct AsciiKinds {
+  ScanKind kinds[128];
+  AsciiKinds() {
+    for (int ch = 0; ch < 128; ++ch) {
+      const bool word =
+          (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+      const bool join = ch == '\'' || ch == '.' || ch == ',' || ch == ';';
+      kinds[ch] = word ? ScanKind::kWord : join ? ScanKind::kJoin : ScanKind::kSplit;
     }
-    return ch == '\'' || ch == '.' || ch == ',' || ch == ';' ? ScanKind::kJoin : ScanKind::kSplit;
   }
+};
+const AsciiKinds kAscii;
+
+ScanKind scan_kind_slow(std::string_view text, std::size_t i, std::size_t& length);
+
+inline ScanKind scan_kind(std::string_view text, std::size_t i, std::size_t& length) {
+  const unsigned char ch = static_cast<unsigned char>(text[i]);
+  if (ch < 0x80) {
+    length = 1;
+    return kAscii.kinds[ch];
+  }
+  return scan_kind_slow(text, i, length);
+}
+
+ScanKind scan_kind_slow(std::string_view text, std::size_t i, std::size_t& length) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
   auto at = static_cast<std::int32_t>(i);
   UChar32 c;
@@ -401,13 +418,18 @@ std::vector<Word> Highlighter::quick_words(std::string_view analysed) {
       if (joined) {
         key = quick_match_joined(run);
       } else if (ascii) {  // fold() of plain ASCII letters and digits: lowercase
-        folded_.assign(run.data(), run.size());
-        for (char& c : folded_) {
-          if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
+        const auto lower = [](char c) {
+          return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        };
+        const std::size_t run_head =
+            (std::size_t{lower(run[0])} << 8) | (run.size() > 1 ? lower(run[1]) : 0u);
+        if (stem_all_ || heads_[run_head]) {  // else no match (match()), without a copy
+          folded_.assign(run.data(), run.size());
+          for (char& c : folded_) {
+            c = static_cast<char>(lower(c));
           }
+          key = match(folded_);
         }
-        key = match(folded_);
       } else {
         key = match(analysis::fold(run));
       }

@@ -1023,5 +1023,34 @@ TEST(SnippetTest, FindsAFarWindowWhateverTheSpelling) {
   EXPECT_EQ(make_snippet(far, absent, analyzer).rfind("remplissage", 0), 0u);
 }
 
+TEST_F(SearchTest, AnswerTextIsWhatDumpWrites) {
+  const nlohmann::json index = {{"generation", "3"}, {"last_update", "x"}, {"documents", 16}};
+  auto dumped = [&](const SearchResult& r) {
+    nlohmann::json j = to_json(r);
+    j["index"] = index;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  for (const char* q : {"données", "santé publique", "", "sante publiqe", "zzzz"}) {
+    SearchRequest request;
+    request.q = q;
+    const SearchResult r = searcher_->search(request);
+    EXPECT_EQ(to_json_text(r, index), dumped(r)) << q;
+  }
+  SearchResult odd;
+  odd.query = "a \"b\" \\ \x01\x1f\t\n\r\b\f\x7f é €";
+  odd.suggestion = "bad \xC3\x28 utf8 \xE2\x82";
+  odd.took_ms = 1e-7;
+  Hit hit;
+  hit.id = "x";
+  hit.title = "T\xFF";
+  hit.score = 12345.678901234567;
+  hit.snippet = "<mark>é</mark> \xF0\x9F\x98\x80";
+  hit.categories = {"A", "B\"", "\xED\xA0\x80"};
+  odd.hits = {hit, Hit{}};
+  odd.category = {{"Santé", 3}, {"\x80", 1}};
+  odd.month = {{"2021-12", 7}};
+  EXPECT_EQ(to_json_text(odd, index), dumped(odd));
+}
+
 }  // namespace
 }  // namespace frsearch::search
