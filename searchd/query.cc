@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "analyzers/analyzer.h"
+#include "indexer/synonyms.h"
 #include "searchd/query_lexer.h"
 #include "searchd/query_parts.h"
 
@@ -45,6 +46,12 @@ bool plain_word(const Part& part) {
   if (part.stop || part.negated || part.filter || part.leaves.size() != 1) return false;
   const Leaf& leaf = part.leaves.front();
   return !leaf.wildcard && !leaf.term.empty() && !(leaf.term[0] >= 'A' && leaf.term[0] <= 'Z');
+}
+
+/// A question filler ("nom", "année") among other words weighs kFillerWeight.
+void weigh_filler(Part& part) {
+  if (plain_word(part) && is_question_filler(part.leaves.front().term))
+    part.query = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, part.query, kFillerWeight);
 }
 
 class Parser {
@@ -135,7 +142,19 @@ class Parser {
     }
     if (!seen) throw SyntaxError{};  // an operator with nothing after it
     if (items.empty()) return {};
-    if (items.size() == 1 && items[0].first == Conjunction::Mode::kOptional) {
+    // Equivalent expressions (synonyms, acronyms) of runs of optional words.
+    std::vector<Part> equivalents;
+    std::vector<Part*> run;
+    for (std::size_t i = 0; i <= items.size(); ++i) {
+      if (i < items.size() && items[i].first == Conjunction::Mode::kOptional) {
+        run.push_back(&items[i].second);
+        continue;
+      }
+      for (Part& part : builder_.equivalents(run)) equivalents.push_back(std::move(part));
+      run.clear();
+    }
+    if (items.size() == 1 && items[0].first == Conjunction::Mode::kOptional &&
+        equivalents.empty()) {
       return std::move(items[0].second);
     }
     // Stop words are dropped beside other words; alone ("le la") they are kept.
@@ -148,12 +167,14 @@ class Parser {
     std::vector<std::string> words;
     for (auto& item : items) {
       if (other_words && is_stop(item)) continue;
+      if (item.first == Conjunction::Mode::kOptional) weigh_filler(item.second);
       all.add(item.second, item.first);
       if (item.first == Conjunction::Mode::kOptional && plain_word(item.second)) {
         words.push_back(item.second.leaves.front().term);
       }
     }
     all.add(builder_.proximity(words), Conjunction::Mode::kOptional);
+    for (const Part& part : equivalents) all.add(part, Conjunction::Mode::kOptional);
     return all.build();
   }
 
@@ -246,8 +267,9 @@ ParsedQuery finish(Part part, bool fallback) {
 }
 
 /// Broken syntax: every word of the text, operators and punctuation ignored.
-ParsedQuery parse_plain(std::string_view text, const Xapian::Database& db) {
-  PartBuilder builder(folding_analyzer(), db);
+ParsedQuery parse_plain(std::string_view text, const Xapian::Database& db,
+                        const indexer::SynonymTable& synonyms) {
+  PartBuilder builder(folding_analyzer(), db, &synonyms);
   std::vector<Part> words;
   bool other_words = false;
   for (std::string_view chunk : plain_chunks(text)) {
@@ -258,15 +280,30 @@ ParsedQuery parse_plain(std::string_view text, const Xapian::Database& db) {
     other_words |= !part.stop;
     words.push_back(std::move(part));
   }
+  std::vector<Part*> run;
+  for (Part& part : words) run.push_back(&part);
+  std::vector<Part> equivalents = builder.equivalents(run);
+  other_words |= !equivalents.empty();
   Conjunction any;
   std::vector<std::string> plain;
-  for (const Part& part : words) {
+  for (Part& part : words) {
     if (other_words && part.stop) continue;
+    if (words.size() > 1) weigh_filler(part);
     any.add(part, Conjunction::Mode::kOptional);
     if (plain_word(part)) plain.push_back(part.leaves.front().term);
   }
   any.add(builder.proximity(plain), Conjunction::Mode::kOptional);
+  for (const Part& part : equivalents) any.add(part, Conjunction::Mode::kOptional);
   return finish(any.build(), true);
+}
+
+/// The index's synonyms; none when it has none or cannot say (a remote shard failing).
+indexer::SynonymTable synonyms_of(const Xapian::Database& db) {
+  try {
+    return indexer::read_synonyms(db);
+  } catch (const Xapian::Error&) {
+    return {};
+  }
 }
 
 }  // namespace
@@ -277,15 +314,16 @@ ParsedQuery QueryParser::parse(std::string_view text) const {
   try {
     const LexResult lexed = lex_query(text);
     if (lexed.tokens.empty() && !lexed.broken) return finish(Part{}, false);  // blank
+    const indexer::SynonymTable synonyms = synonyms_of(db_);
     if (!lexed.broken) {
       try {
-        PartBuilder builder(folding_analyzer(), db_);
+        PartBuilder builder(folding_analyzer(), db_, &synonyms);
         return finish(Parser(lexed.tokens, builder).parse(), false);
       } catch (const SyntaxError&) {
       } catch (const Xapian::Error&) {  // e.g. a remote shard failing while expanding word*
       }
     }
-    return parse_plain(text, db_);
+    return parse_plain(text, db_, synonyms);
   } catch (...) {
     // Never an error for the user (plain words touch no database; this is only
     // reached when memory runs out).

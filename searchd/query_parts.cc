@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 #include <utility>
 
 #include "indexer/indexer.h"
@@ -63,6 +64,27 @@ Q expand_prefix(const Xapian::Database& db, const std::string& prefix, Q::op op)
   terms.reserve(found.size());
   for (const auto& entry : found) terms.emplace_back(entry.second);
   return combine(op, terms);
+}
+
+std::vector<std::string> split_words(const std::string& expression) {
+  std::vector<std::string> words;
+  std::size_t start = 0;
+  while (start <= expression.size()) {
+    std::size_t end = expression.find(' ', start);
+    if (end == std::string::npos) end = expression.size();
+    if (end > start) words.push_back(expression.substr(start, end - start));
+    start = end + 1;
+  }
+  return words;
+}
+
+/// The folded word of a part that is one unprefixed, non-wildcard word; else nullptr.
+const std::string* single_word(const Part& part) {
+  if (part.negated || part.filter || part.leaves.size() != 1) return nullptr;
+  const Leaf& leaf = part.leaves.front();
+  if (leaf.wildcard || leaf.term.empty() || (leaf.term[0] >= 'A' && leaf.term[0] <= 'Z'))
+    return nullptr;
+  return &leaf.term;
 }
 
 bool all_digits(std::string_view s) {
@@ -283,15 +305,95 @@ Part PartBuilder::word(std::string_view raw, Field field) {
 
 Part PartBuilder::proximity(const std::vector<std::string>& words) const {
   std::vector<Q> pairs;
-  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
-    if (words[i] == words[i + 1]) continue;
-    const Q pair[] = {Q(words[i]), Q(words[i + 1])};
-    pairs.emplace_back(Q::OP_SCALE_WEIGHT, Q(Q::OP_NEAR, pair, pair + 2, kProximityWindow),
-                       kProximityWeight);
+  // Neighbours (distance 1), then words one apart (distance 2), weighed less.
+  for (std::size_t distance = 1; distance <= 2; ++distance) {
+    const double weight = distance == 1 ? kProximityWeight : kSkipProximityWeight;
+    for (std::size_t i = 0; i + distance < words.size(); ++i) {
+      if (words[i] == words[i + distance]) continue;
+      const Q pair[] = {Q(words[i]), Q(words[i + distance])};
+      pairs.emplace_back(Q::OP_SCALE_WEIGHT, Q(Q::OP_NEAR, pair, pair + 2, kProximityWindow),
+                         weight);
+    }
   }
   Part part;
   if (!pairs.empty()) part.query = combine(Q::OP_OR, pairs);
   return part;
+}
+
+bool is_question_filler(std::string_view folded_word) {
+  // The most frequent non-stop words of the dev questions that ask rather than
+  // name ("en quelle année", "quel est le nom", "comment s'appelle").
+  static const std::set<std::string_view> kFillers = {
+      "annee", "appelait", "appele", "appelle", "consiste", "date",   "doit",
+      "fait",  "faire",    "lors",   "nom",     "passe",    "permet", "peut",
+      "quoi",  "sert",     "situe",  "trouve",  "type"};
+  return kFillers.count(folded_word) > 0;
+}
+
+std::vector<Xapian::Query> PartBuilder::expressions(const std::vector<std::string>& expressions,
+                                                    MatchTerms& highlight) {
+  std::vector<Q> queries;
+  for (const std::string& expression : expressions) {
+    const std::vector<std::string> words = split_words(expression);
+    if (words.empty() || !take_terms(words.size())) continue;
+    const bool all_stop = std::all_of(
+        words.begin(), words.end(), [](const std::string& w) { return analysis::is_stop_word(w); });
+    for (const std::string& w : words)
+      if (all_stop || !analysis::is_stop_word(w)) highlight.words.insert(w);
+    if (words.size() == 1) {
+      queries.emplace_back(words.front());
+    } else {
+      const std::vector<Q> terms(words.begin(), words.end());
+      queries.emplace_back(Q::OP_PHRASE, terms.begin(), terms.end(),
+                           static_cast<Xapian::termcount>(terms.size()));
+    }
+  }
+  return queries;
+}
+
+std::vector<Part> PartBuilder::equivalents(const std::vector<Part*>& run) {
+  std::vector<Part> added;
+  if (synonyms_ == nullptr || synonyms_->empty()) return added;
+  std::size_t i = 0;
+  while (i < run.size()) {
+    // The expressions starting at i, one word longer each, then the longest known one.
+    std::vector<std::string> keys;
+    for (std::size_t n = 0; i + n < run.size() && n < synonyms_->longest(); ++n) {
+      const std::string* word = single_word(*run[i + n]);
+      if (word == nullptr) break;
+      keys.push_back(n == 0 ? *word : keys.back() + ' ' + *word);
+    }
+    std::size_t length = keys.size();
+    const std::vector<std::string>* found = nullptr;
+    for (; length > 0 && found == nullptr; --length)
+      found = synonyms_->equivalents(keys[length - 1]);
+    if (found == nullptr) {
+      ++i;
+      continue;
+    }
+    ++length;  // the loop stepped past the match
+    MatchTerms highlight;
+    std::vector<Q> queries = expressions(*found, highlight);
+    if (!queries.empty() && length == 1) {
+      Part& part = *run[i];
+      part.query = Q(Q::OP_OR, part.query,
+                     Q(Q::OP_SCALE_WEIGHT, combine(Q::OP_SYNONYM, queries), kSynonymWeight));
+      part.stop = false;  // asked for through its equivalents
+      merge(part.highlight, highlight);
+    } else if (!queries.empty()) {
+      std::vector<Q> terms;
+      for (std::size_t k = i; k < i + length; ++k) terms.emplace_back(run[k]->leaves.front().term);
+      queries.insert(queries.begin(), Q(Q::OP_PHRASE, terms.begin(), terms.end(),
+                                        static_cast<Xapian::termcount>(terms.size())));
+      Part part;
+      part.query =
+          Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_SYNONYM, queries.begin(), queries.end()), kSynonymWeight);
+      part.highlight = std::move(highlight);
+      added.push_back(std::move(part));
+    }
+    i += length;
+  }
+  return added;
 }
 
 Part PartBuilder::phrase(std::string_view raw, Field field) {
@@ -311,7 +413,19 @@ Part PartBuilder::phrase(std::string_view raw, Field field) {
     leaves.push_back({prefixes.word + w});
     if (all_stop || !analysis::is_stop_word(w)) highlight.words.insert(w);
   }
-  return positional(std::move(leaves), std::move(highlight));
+  Part part = positional(std::move(leaves), std::move(highlight));
+  // A quoted expression of the synonyms file also finds its equivalents.
+  std::string key;
+  for (const std::string& w : words) key += (key.empty() ? "" : " ") + w;
+  const std::vector<std::string>* found =
+      field == Field::kNone && synonyms_ != nullptr ? synonyms_->equivalents(key) : nullptr;
+  if (found != nullptr) {
+    std::vector<Q> queries = expressions(*found, part.highlight);
+    if (!queries.empty())
+      part.query = Q(Q::OP_OR, part.query,
+                     Q(Q::OP_SCALE_WEIGHT, combine(Q::OP_SYNONYM, queries), kSynonymWeight));
+  }
+  return part;
 }
 
 Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {

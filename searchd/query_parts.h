@@ -20,6 +20,7 @@
 #include <xapian.h>
 
 #include "analyzers/analyzer.h"
+#include "indexer/synonyms.h"
 #include "searchd/query.h"
 #include "searchd/query_lexer.h"
 
@@ -36,6 +37,18 @@ inline constexpr double kStemWeight = 1.5;
 /// (docs/RELEVANCE.md): a full-weight ordered phrase hurt, this helps.
 inline constexpr double kProximityWeight = 0.3;
 inline constexpr Xapian::termcount kProximityWindow = 6;
+/// Words one apart in the query (stop words removed) found within
+/// kProximityWindow add this fraction of their weight again.
+inline constexpr double kSkipProximityWeight = 0.15;
+/// Words that questions use to ask rather than to name a subject ("nom",
+/// "année", "appelle"; is_question_filler()) weigh this much beside other words.
+inline constexpr double kFillerWeight = 0.3;
+/// An equivalent expression of the synonyms file (indexer/synonyms.h) weighs
+/// this much beside the words as typed, which therefore rank first.
+inline constexpr double kSynonymWeight = 0.5;
+/// True for a word of kFillerWeight (folded: "annee", "nom", "appelle").
+bool is_question_filler(std::string_view folded_word);
+
 /// word* expands to at most this many words, the most frequent ones.
 inline constexpr Xapian::termcount kWildcardExpansion = 100;
 /// word* needs at least this many characters (folded) before the '*'.
@@ -91,8 +104,11 @@ class Conjunction {
 /// expand word* inside phrases and NEAR (which Xapian cannot do itself).
 class PartBuilder {
  public:
-  PartBuilder(const analysis::Analyzer& folding, const Xapian::Database& db)
-      : folding_(folding), db_(db) {}
+  /// @p synonyms: equivalent expressions to add to the words and phrases that
+  /// hold one (indexer/synonyms.h), none when null; must outlive the builder.
+  PartBuilder(const analysis::Analyzer& folding, const Xapian::Database& db,
+              const indexer::SynonymTable* synonyms = nullptr)
+      : folding_(folding), db_(db), synonyms_(synonyms) {}
 
   /// A word as typed, maybe ending in '*'. One token: the word or its stem;
   /// several ("e-santé"): a phrase of them; in the title with @p field kTitle.
@@ -109,8 +125,17 @@ class PartBuilder {
   Part near(std::vector<Part> parts, unsigned window);
   /// A ranking-only bonus for the optional plain @p words of a query (folded,
   /// in order, stop words removed): each two neighbours found within
-  /// kProximityWindow positions of each other. Empty for fewer than two words.
+  /// kProximityWindow positions of each other (kProximityWeight), and each two
+  /// words one apart (kSkipProximityWeight). Empty for fewer than two words.
   Part proximity(const std::vector<std::string>& words) const;
+  /// The equivalents of the expressions found in @p run, neighbouring optional
+  /// words of a query given as their parts (stop words included; parts that
+  /// are no single plain word are skipped and end an expression), longest
+  /// expression first. A one-word expression's part becomes "the word OR any
+  /// equivalent" in place; a longer one adds a part to return, "its phrase or
+  /// any equivalent" weighed as one term (OP_SYNONYM), its words staying as
+  /// they are. "SNDS" finds "Système national des données de santé" and back.
+  std::vector<Part> equivalents(const std::vector<Part*>& run);
   /// True once kMaxQueryTerms terms were made: every later word is ignored.
   bool full() const { return terms_ >= kMaxQueryTerms; }
 
@@ -118,10 +143,15 @@ class PartBuilder {
   std::vector<std::string> fold_words(std::string_view raw) const;
   Part positional(std::vector<Leaf> leaves, MatchTerms highlight);
   Xapian::Query leaf_query(const Leaf& leaf) const;
+  /// @p expressions (folded words joined by spaces) as words and phrases;
+  /// their words go into @p highlight.
+  std::vector<Xapian::Query> expressions(const std::vector<std::string>& expressions,
+                                         MatchTerms& highlight);
   bool take_terms(std::size_t n);
 
   const analysis::Analyzer& folding_;
   const Xapian::Database& db_;
+  const indexer::SynonymTable* synonyms_;
   std::size_t terms_ = 0;
 };
 

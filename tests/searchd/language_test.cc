@@ -17,6 +17,7 @@
 
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
+#include "indexer/synonyms.h"
 #include "searchd/http.h"
 #include "searchd/search.h"
 #include "tests/corpus/test_util.h"
@@ -310,6 +311,67 @@ TEST_F(LanguageTest, EveryAnswerNamesTheIndexState) {
   // Rows stay plain data.
   const std::string ndjson = get("/api/export", {{"q", "données"}}).body;
   EXPECT_EQ(ndjson.find("generation"), std::string::npos);
+}
+
+// ---- Synonyms over the sample corpus (corpus/synonyms.tsv) ------------------------------
+
+/// The ids /api/search returns for @p q over @p context (one page of 100), best first.
+std::vector<std::string> ranked_ids(DirContext& context, const std::string& q) {
+  Request request;
+  request.method = "GET";
+  request.path = "/api/search";
+  request.params = {{"q", q}, {"per_page", "100"}};
+  const Response response = dispatch(api_routes(), request, context);
+  EXPECT_EQ(response.status, 200) << response.body;
+  std::vector<std::string> ids;
+  const json body = json::parse(response.body);
+  for (const auto& hit : body["hits"]) ids.push_back(hit["id"]);
+  return ids;
+}
+
+bool has(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+TEST(SampleSynonyms, AcronymAndFullNameFindEachOther) {
+  TempDir dir;
+  indexer::Options options;
+  options.index_dir = dir.path().string() + "/index";
+  options.synonyms = FRS_SOURCE_DIR "/corpus/synonyms.tsv";
+  std::ostringstream err;
+  ASSERT_EQ(indexer::build(options, {FRS_SOURCE_DIR "/corpus/sample/articles.jsonl"}, err).indexed,
+            67u)
+      << err.str();
+  DirContext context(options.index_dir);
+  // This tutorial writes "système national des données de santé" (and "S.N.D.S.",
+  // which folds to snds); this vaccination article writes only "SNDS"; these two
+  // write only "HDH", never "Health Data Hub".
+  const std::string tutorial = "2020-10-tutoriel-snds";
+  const std::string acronym_only = "2021-09-vaccination-couverture-territoires";
+  const std::string hdh_only = "2026-01-voeux-chantiers-2026";
+  const char* const full_name = "\"Système national des données de santé\"";
+  EXPECT_TRUE(has(ranked_ids(context, "SNDS"), tutorial));
+  EXPECT_TRUE(has(ranked_ids(context, "snds"), acronym_only));
+  EXPECT_TRUE(has(ranked_ids(context, full_name), acronym_only));
+  EXPECT_TRUE(has(ranked_ids(context, "\"systeme national des donnees de sante\""), acronym_only));
+  EXPECT_TRUE(has(ranked_ids(context, "\"Health Data Hub\""), hdh_only));
+  EXPECT_TRUE(has(ranked_ids(context, "health data hub"), hdh_only));
+  // The full name as plain words finds the acronym too, after the articles naming it.
+  const std::vector<std::string> plain =
+      ranked_ids(context, "système national des données de santé");
+  ASSERT_TRUE(has(plain, acronym_only));
+  EXPECT_NE(plain.front(), acronym_only);
+
+  // The same corpus indexed without the file: none of these forms finds the other.
+  indexer::Options without = options;
+  without.index_dir = dir.path().string() + "/plain";
+  without.synonyms.clear();
+  ASSERT_EQ(indexer::build(without, {FRS_SOURCE_DIR "/corpus/sample/articles.jsonl"}, err).indexed,
+            67u)
+      << err.str();
+  DirContext plain_context(without.index_dir);
+  EXPECT_FALSE(has(ranked_ids(plain_context, full_name), acronym_only));
+  EXPECT_FALSE(has(ranked_ids(plain_context, "\"Health Data Hub\""), hdh_only));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "analyzers/analyzer.h"
 #include "corpus/article.h"
 #include "indexer/indexer.h"
+#include "indexer/synonyms.h"
 #include "searchd/query_lexer.h"
 #include "searchd/query_parts.h"
 
@@ -36,7 +38,9 @@ std::string describe(const Xapian::Query& query) {
 ///   {w}   a word: "(w OR kStemWeight * Z<stem>)", or "w" for a stop word (no stem indexed)
 ///   {S:w} the same in the title: "(Sw OR kStemWeight * ZS<stem>)"
 ///   {~a b} the proximity bonus of two neighbouring words:
-///         "kProximityWeight * (a NEAR kProximityWindow b)"
+///         "kProximityWeight * (a NEAR kProximityWindow b)"; {~~a b} of two words one
+///         apart, with kSkipProximityWeight
+///   {f:w} a question filler among other words: "kFillerWeight * {w}"
 std::string expand(const std::string& pattern) {
   std::ostringstream out;
   std::size_t i = 0;
@@ -50,13 +54,22 @@ std::string expand(const std::string& pattern) {
     out << pattern.substr(i, open - i);
     std::string word = pattern.substr(open + 1, close - open - 1);
     if (word.rfind('~', 0) == 0) {
+      const bool skip = word.rfind("~~", 0) == 0;
       const auto space = word.find(' ');
-      const Xapian::Query pair[] = {Xapian::Query(word.substr(1, space - 1)),
+      const std::size_t from = skip ? 2 : 1;
+      const Xapian::Query pair[] = {Xapian::Query(word.substr(from, space - from)),
                                     Xapian::Query(word.substr(space + 1))};
       out << describe(
           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                         Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, kProximityWindow),
-                        kProximityWeight));
+                        skip ? kSkipProximityWeight : kProximityWeight));
+      i = close + 1;
+      continue;
+    }
+    if (word.rfind("f:", 0) == 0) {  // a question filler among other words
+      const std::string scaled = describe(
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query("x"), kFillerWeight));
+      out << scaled.substr(0, scaled.size() - 1) << expand("{" + word.substr(2) + "}");
       i = close + 1;
       continue;
     }
@@ -136,7 +149,8 @@ const ParseCase kParseCases[] = {
     {"le la", "(le OR la)", false},  // unless all are stop words
     {"santé et vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
      false},  // lower case: a stop word
-    {"santé and vaccin", "({sante} OR {and} OR {vaccin} OR ({~sante and} OR {~and vaccin}))",
+    {"santé and vaccin",
+     "({sante} OR {and} OR {vaccin} OR ({~sante and} OR {~and vaccin} OR {~~sante vaccin}))",
      false},
     {"e-santé", "(e PHRASE 2 sante)", false},  // one word, several tokens: a phrase
     {"http://example.com", "(http PHRASE 3 example PHRASE 3 com)", false},
@@ -218,7 +232,8 @@ const ParseCase kParseCases[] = {
     {"vaccin NEAR \"grippe aviaire\"", "(vaccin NEAR 12 grippe NEAR 12 aviaire)", false},
     {"vaccin NEAR (grippe OR rhume)", "({vaccin} AND ({grippe} OR {rhume}))", false},
     {"-vaccin NEAR grippe santé", "({sante} AND_NOT (vaccin NEAR 11 grippe))", false},
-    {"vaccin near grippe", "({vaccin} OR {near} OR {grippe} OR ({~vaccin near} OR {~near grippe}))",
+    {"vaccin near grippe",
+     "({vaccin} OR {near} OR {grippe} OR ({~vaccin near} OR {~near grippe} OR {~~vaccin grippe}))",
      false},
     // Broken syntax: plain words, operators and punctuation ignored.
     {"santé AND", "{sante}", true},
@@ -231,8 +246,8 @@ const ParseCase kParseCases[] = {
     {"titre:", "{titre}", true},
     {"titre: hôpital", "({titre} OR {hopital} OR {~titre hopital})", true},
     {"categorie:(santé)", "({categorie} OR {sante} OR {~categorie sante})", true},
-    {"date:hier", "({date} OR {hier} OR {~date hier})", true},
-    {"date:2021-02-30", "({date} OR (2021 PHRASE 3 02 PHRASE 3 30))", true},
+    {"date:hier", "({f:date} OR {hier} OR {~date hier})", true},
+    {"date:2021-02-30", "({f:date} OR (2021 PHRASE 3 02 PHRASE 3 30))", true},
     {"(santé", "{sante}", true},
     {"santé)", "{sante}", true},
     {"()", "<alldocuments>", true},
@@ -370,6 +385,17 @@ std::string id_of(const Xapian::Document& doc) {
   return nlohmann::json::parse(doc.get_data()).at("id").get<std::string>();
 }
 
+/// The ids of @p db's documents matching @p text, best first.
+std::vector<std::string> ranked_in(const Xapian::Database& db, const QueryParser& parser,
+                                   const std::string& text) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(parser.parse(text).query);
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  std::vector<std::string> out;
+  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
+  return out;
+}
+
 const TestArticle kArticles[] = {
     {"hopital",
      "L’hôpital de Paris recrute",
@@ -418,14 +444,7 @@ class QueryMatch : public ::testing::Test {
   }
 
   /// The ids matching @p text, best first.
-  std::vector<std::string> ranked(const std::string& text) {
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(parser_.parse(text).query);
-    const Xapian::MSet mset = enquire.get_mset(0, db_.get_doccount());
-    std::vector<std::string> out;
-    for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
-    return out;
-  }
+  std::vector<std::string> ranked(const std::string& text) { return ranked_in(db_, parser_, text); }
 
   Xapian::WritableDatabase db_;
   QueryParser parser_;
@@ -514,12 +533,7 @@ std::vector<std::string> ranked_among(const std::vector<TestArticle>& articles,
                                       const std::string& text) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   for (const TestArticle& article : articles) add_article(db, article);
-  Xapian::Enquire enquire(db);
-  enquire.set_query(QueryParser(db).parse(text).query);
-  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
-  std::vector<std::string> out;
-  for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
-  return out;
+  return ranked_in(db, QueryParser(db), text);
 }
 
 TEST(QueryRanking, NeighbouringWordsRankAboveScatteredOnes) {
@@ -567,6 +581,127 @@ TEST(QueryRanking, TwoWordQueryPutsDocumentsWithBothFirst) {
   };
   EXPECT_EQ(ranked_among(articles, "vaccin grippe").front(), "both");
   EXPECT_EQ(ranked_among(articles, "VACCIN Grippe").front(), "both");
+}
+
+TEST(QueryRanking, QuestionFillersWeighLessThanTheSubject) {
+  // "le nom du vaccin": the article on the vaccine comes before the one repeating
+  // "nom" (with every word weighed alike, the repetition wins).
+  const std::vector<TestArticle> articles = {
+      {"nom", "Registre", "Le nom, encore le nom : un nom attendu.", {}, "2021-01-01"},
+      {"vaccin", "Registre", "Un vaccin attendu arrive en pharmacie.", {}, "2021-01-01"},
+  };
+  EXPECT_EQ(ranked_among(articles, "le nom du vaccin").front(), "vaccin");
+  EXPECT_EQ(ranked_among(articles, "nom").front(), "nom");  // alone, it is the subject
+}
+
+// ---- Synonyms and acronyms (indexer/synonyms.h) -----------------------------------
+
+TEST(SynonymTable, ReadsGroupsWithTheDocumentsAnalysis) {
+  const indexer::SynonymTable table = indexer::SynonymTable::parse(
+      "# a comment\n"
+      "\n"
+      "SNDS\tSystème national des données de santé\r\n"
+      "CNIL\tCommission nationale de l’informatique et des libertés\n"
+      "IA\tIntelligence Artificielle\tI.A.\n"
+      "ia\tAI\n");
+  ASSERT_NE(table.equivalents("snds"), nullptr);
+  EXPECT_EQ(*table.equivalents("snds"),
+            std::vector<std::string>{"systeme national des donnees de sante"});
+  EXPECT_EQ(*table.equivalents("systeme national des donnees de sante"),
+            std::vector<std::string>{"snds"});
+  // Elisions as in the documents ("l’informatique" -> "informatique").
+  EXPECT_EQ(*table.equivalents("cnil"),
+            std::vector<std::string>{"commission nationale de informatique et des libertes"});
+  // An expression in two groups is equivalent to both groups' members.
+  const std::vector<std::string>* ia = table.equivalents("ia");
+  ASSERT_NE(ia, nullptr);
+  EXPECT_NE(std::find(ia->begin(), ia->end(), "intelligence artificielle"), ia->end());
+  EXPECT_NE(std::find(ia->begin(), ia->end(), "ai"), ia->end());
+  EXPECT_EQ(table.equivalents("SNDS"), nullptr);  // keys are folded
+  EXPECT_EQ(table.longest(), 7u);
+  // What the index stores reads back the same.
+  const indexer::SynonymTable decoded = indexer::SynonymTable::decode(table.encode());
+  EXPECT_EQ(decoded.encode(), table.encode());
+  EXPECT_EQ(*decoded.equivalents("snds"), *table.equivalents("snds"));
+  EXPECT_TRUE(indexer::SynonymTable::decode("").empty());
+}
+
+TEST(SynonymTable, RejectsALineWithOneExpression) {
+  EXPECT_THROW(indexer::SynonymTable::parse("SNDS\tSNDS\nHDH\tHealth Data Hub\n"),
+               std::runtime_error);
+  EXPECT_THROW(indexer::SynonymTable::parse("SNDS Système national des données de santé\n"),
+               std::runtime_error);  // spaces, not a tab
+}
+
+class QuerySynonyms : public ::testing::Test {
+ protected:
+  QuerySynonyms() : db_(std::string(), Xapian::DB_BACKEND_INMEMORY), parser_(db_) {
+    const TestArticle articles[] = {
+        {"acronym", "Accès", "Le SNDS ouvre ses tables aux équipes.", {}, "2021-01-01"},
+        {"expansion",
+         "Accès",
+         "Le système national des données de santé ouvre ses tables.",
+         {},
+         "2021-01-01"},
+        {"scattered",
+         "Accès",
+         "Un système de santé national et des données ouvertes.",
+         {},
+         "2021-01-01"},
+        {"ia", "Cardiologie", "L’IA lit les électrocardiogrammes.", {}, "2021-01-01"},
+        {"intelligence",
+         "Cardiologie",
+         "L’intelligence artificielle lit les électrocardiogrammes.",
+         {},
+         "2021-01-01"},
+    };
+    for (const TestArticle& article : articles) add_article(db_, article);
+  }
+
+  void use_table() {
+    indexer::write_synonyms(
+        db_, indexer::SynonymTable::parse("SNDS\tSystème national des données de santé\n"
+                                          "IA\tintelligence artificielle\n"));
+  }
+
+  std::vector<std::string> ranked(const std::string& text) { return ranked_in(db_, parser_, text); }
+  std::string ids(const std::string& text) {
+    const std::vector<std::string> found = ranked(text);
+    return join(std::set<std::string>(found.begin(), found.end()));
+  }
+
+  Xapian::WritableDatabase db_;
+  QueryParser parser_;
+};
+
+TEST_F(QuerySynonyms, AcronymFindsItsExpansionAndBack) {
+  // Without the table each form finds only itself.
+  EXPECT_EQ(ids("SNDS"), "acronym");
+  EXPECT_EQ(ids("\"système national des données de santé\""), "expansion");
+  EXPECT_EQ(ids("IA"), "ia");
+  use_table();
+  EXPECT_EQ(ids("SNDS"), "acronym,expansion");
+  EXPECT_EQ(ids("snds"), "acronym,expansion");
+  EXPECT_EQ(ranked("SNDS").front(), "acronym");  // the word as typed first
+  EXPECT_EQ(ids("\"système national des données de santé\""), "acronym,expansion");
+  EXPECT_EQ(ids("\"systeme national des donnees de sante\""), "acronym,expansion");
+  // As plain words: the expression's words, plus its acronym; the phrase first.
+  const std::vector<std::string> plain = ranked("système national des données de santé");
+  EXPECT_EQ(std::set<std::string>(plain.begin(), plain.end()),
+            (std::set<std::string>{"acronym", "expansion", "scattered"}));
+  EXPECT_EQ(plain.front(), "expansion");
+  EXPECT_EQ(ids("IA"), "ia,intelligence");
+  EXPECT_EQ(ids("l'intelligence artificielle"), "ia,intelligence");
+  // Operators keep their meaning: only optional words are expanded.
+  EXPECT_EQ(ids("+SNDS"), "acronym");
+  EXPECT_EQ(ids("titre:SNDS"), "");
+  EXPECT_EQ(ids("SNDS -santé"), "acronym");
+  // Snippets mark the equivalents too.
+  const MatchTerms marks = parser_.parse("SNDS").highlight;
+  EXPECT_EQ(marks.words.count("snds"), 1u);
+  EXPECT_EQ(marks.words.count("systeme"), 1u);
+  EXPECT_EQ(marks.words.count("sante"), 1u);
+  EXPECT_EQ(marks.words.count("de"), 0u);  // stop words are not marked
 }
 
 // ---- Robustness ------------------------------------------------------------------
