@@ -336,8 +336,12 @@ std::string Highlighter::snippet(std::string_view text) {
     if (from <= 4 * kSlack) {
       from = 0;  // the text's beginning is then in reach, as when analysed whole
     }
-    to = unit_end(analysed,
-                  std::max(from == 0 ? options.max_bytes : 0, first + options.max_bytes) + kSlack);
+    // best_window() moved the window left of the match it starts from: the windows
+    // starting at each of its matches must still be seen whole.
+    const std::size_t last_start = quick[last_match].start;
+    to = unit_end(
+        analysed,
+        std::max(from == 0 ? options.max_bytes : 0, last_start + options.max_bytes) + kSlack);
   }
   if (analysed.size() - to < 4 * kSlack) {
     to = analysed.size();
