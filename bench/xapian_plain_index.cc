@@ -1,6 +1,7 @@
 // The reference point of issue 3: a plain single-threaded Xapian indexer over the
 // same input as `indexer build`, to measure our indexer's cost per document
-// against it in the same run (bench/index.sh PLAIN=1 runs both).
+// against it in the same run (run both under /usr/bin/time, or callgrind on a
+// subset: docs/PERFORMANCE.md, Indexing).
 //
 // Reads the files with corpus::read_file (the indexer's reader: zlib + JSON), then
 // per article: TermGenerator with Stem("french") (STEM_SOME: positional words and
