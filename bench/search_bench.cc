@@ -28,11 +28,13 @@
 #include "searchd/http.h"
 #include "searchd/search.h"
 #include "searchd/server.h"
+#include "tests/searchd/url_encode.h"
 
 namespace {
 
 using frsearch::search::Context;
 using frsearch::search::Searcher;
+using frsearch::search::testing::url_encode;  // tests/searchd/url_encode.h
 using Params = std::multimap<std::string, std::string>;
 using Clock = std::chrono::steady_clock;
 
@@ -81,22 +83,6 @@ std::vector<QueryLine> read_queries(const std::string& path) {
     throw std::runtime_error(path + " holds no query");
   }
   return queries;
-}
-
-/// Percent-encodes a query string value for a URL.
-std::string url_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string target_of(const QueryLine& query) {
