@@ -104,11 +104,7 @@ class LanguageTest : public ::testing::Test {
 
   /// GET @p path with @p params through the routes table; a streamed body is drained.
   static Response get(const std::string& path, Params params) {
-    Request request;
-    request.method = "GET";
-    request.path = path;
-    request.params = std::move(params);
-    Response response = dispatch(api_routes(), request, *context_);
+    Response response = testing::call(api_routes(), *context_, "GET", path, std::move(params));
     if (response.stream) {
       EXPECT_TRUE(response.stream([&](std::string_view piece) {
         response.body.append(piece);
@@ -298,11 +294,9 @@ TEST_F(LanguageTest, EveryAnswerNamesTheIndexState) {
     ASSERT_EQ(response.status, 200) << path;
     EXPECT_EQ(json::parse(response.body)["index"], search["index"]) << path;
   }
-  Request related;
-  related.method = "POST";
-  related.path = "/api/related";
-  related.body = R"({"text": "les données de cardiologie"})";
-  EXPECT_EQ(json::parse(dispatch(api_routes(), related, *context_).body)["index"], search["index"]);
+  const Response related = testing::call(api_routes(), *context_, "POST", "/api/related", {},
+                                         R"({"text": "les données de cardiologie"})");
+  EXPECT_EQ(json::parse(related.body)["index"], search["index"]);
 
   const Response csv = get("/api/export", {{"q", "données"}, {"format", "csv"}});
   std::map<std::string, std::string> headers(csv.headers.begin(), csv.headers.end());
