@@ -99,26 +99,6 @@ int number(const std::string& word) {
   return std::stoi(word);
 }
 
-/// Folded weekday names, Monday first.
-const std::array<const char*, 7> kWeekdays = {"lundi",    "mardi",  "mercredi", "jeudi",
-                                              "vendredi", "samedi", "dimanche"};
-
-/// 1 (Monday) to 7 of @p days since 1970-01-01, a Thursday.
-int weekday_of(long days) {
-  return static_cast<int>((days % 7 + 7 + 3) % 7) + 1;
-}
-
-/// The years of @p db's articles, from its schema::kYear terms.
-std::vector<long> years_of(const Xapian::Database& db) {
-  std::vector<long> years;
-  const std::size_t prefix = std::char_traits<char>::length(schema::kYear);
-  for (auto it = db.allterms_begin(schema::kYear); it != db.allterms_end(schema::kYear); ++it) {
-    const int year = number((*it).substr(prefix));
-    if (year > 0) years.push_back(year);
-  }
-  return years;
-}
-
 }  // namespace
 
 std::vector<std::string> mentioned_days(const Xapian::Database& db,
@@ -127,6 +107,8 @@ std::vector<std::string> mentioned_days(const Xapian::Database& db,
   static const std::array<const char*, 12> kMonths = {
       "janvier", "fevrier", "mars",      "avril",   "mai",      "juin",
       "juillet", "aout",    "septembre", "octobre", "novembre", "decembre"};
+  static const std::array<const char*, 7> kWeekdays = {"lundi",    "mardi",  "mercredi", "jeudi",
+                                                       "vendredi", "samedi", "dimanche"};
   const auto next_to = [&](std::size_t i, std::size_t j) {
     return tokens[j].position == tokens[i].position + 1;
   };
@@ -146,13 +128,17 @@ std::vector<std::string> mentioned_days(const Xapian::Database& db,
             ? number(tokens[i + 2].text)
             : 0;
     if (index_years.empty()) {
-      index_years = years_of(db);
+      const std::size_t prefix = std::char_traits<char>::length(schema::kYear);
+      for (auto it = db.allterms_begin(schema::kYear); it != db.allterms_end(schema::kYear); ++it) {
+        const int y = number((*it).substr(prefix));
+        if (y > 0) index_years.push_back(y);
+      }
     }
     for (const long y : year > 0 ? std::vector<long>{year} : index_years) {
       if (!has_day(month, y, day)) continue;
       const long date = days_from_civil(y, month, day);
       // 1970-01-01 was a Thursday (4, Monday = 1).
-      if (weekday != 0 && weekday_of(date) != weekday) continue;
+      if (weekday != 0 && (date % 7 + 7 + 3) % 7 + 1 != weekday) continue;
       for (long d = date - kDaysBefore; d <= date + kDaysAfter; ++d) {
         days.push_back(day_term(d));
       }
@@ -162,60 +148,6 @@ std::vector<std::string> mentioned_days(const Xapian::Database& db,
   days.erase(std::unique(days.begin(), days.end()), days.end());
   return days;
 }
-
-std::vector<int> mentioned_weekdays(const std::vector<analysis::Token>& tokens) {
-  std::vector<int> named;
-  for (const analysis::Token& token : tokens) {
-    if (const int weekday = index_of(kWeekdays, token.text)) {
-      named.push_back(weekday);
-    }
-  }
-  std::sort(named.begin(), named.end());
-  named.erase(std::unique(named.begin(), named.end()), named.end());
-  if (named.size() > 2) {
-    return {};
-  }
-  std::vector<int> weekdays = named;
-  for (const int weekday : named) {
-    weekdays.push_back(weekday % 7 + 1);
-  }
-  std::sort(weekdays.begin(), weekdays.end());
-  weekdays.erase(std::unique(weekdays.begin(), weekdays.end()), weekdays.end());
-  return weekdays;
-}
-
-namespace {
-
-/// A fixed weight for the documents published on some given weekdays (by their
-/// schema::kSlotDay value): read only for the documents the words match (AND_MAYBE),
-/// where a term per day would be an OR of hundreds of day terms.
-class WeekdayWeight : public Xapian::ValuePostingSource {
- public:
-  WeekdayWeight(std::vector<int> weekdays, double weight)
-      : Xapian::ValuePostingSource(schema::kSlotDay),
-        weekdays_(std::move(weekdays)),
-        weight_(weight) {}
-  void init(const Xapian::Database& db) override {
-    Xapian::ValuePostingSource::init(db);
-    set_maxweight(weight_);
-  }
-  double get_weight() const override {
-    const std::string day = get_value();  // "YYYYMMDD"
-    const int year = day.size() == 8 ? number(day.substr(0, 4)) : 0;
-    if (year == 0) return 0;
-    const int weekday =
-        weekday_of(days_from_civil(year, number(day.substr(4, 2)), number(day.substr(6, 2))));
-    return std::count(weekdays_.begin(), weekdays_.end(), weekday) > 0 ? weight_ : 0;
-  }
-  WeekdayWeight* clone() const override { return new WeekdayWeight(weekdays_, weight_); }
-  std::string name() const override { return "frsearch::WeekdayWeight"; }
-
- private:
-  std::vector<int> weekdays_;
-  double weight_;
-};
-
-}  // namespace
 
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms) {
@@ -253,29 +185,18 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
     terms.emplace_back(*scored[i].term, scored[i].tf);
   }
   Xapian::Query words(Xapian::Query::OP_OR, terms.begin(), terms.end());
-  if (words.empty()) {
+  const std::vector<std::string> days =
+      words.empty() ? std::vector<std::string>{} : mentioned_days(db, tokens);
+  if (days.empty()) {
     return words;
   }
-  // A constant weight for the articles of the days mentioned that match some word
-  // (AND_MAYBE: an article of that day on another subject is not brought in).
-  std::vector<Xapian::Query> bonuses;
-  const auto add_bonus = [&](const std::vector<std::string>& days, double weight) {
-    if (!days.empty()) {
-      Xapian::Query bonus((new Xapian::FixedWeightPostingSource(weight))->release());
-      bonuses.emplace_back(Xapian::Query::OP_FILTER, bonus,
-                           Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end()));
-    }
-  };
-  add_bonus(mentioned_days(db, tokens), kMentionedDayWeight);
-  if (std::vector<int> weekdays = mentioned_weekdays(tokens); !weekdays.empty()) {
-    bonuses.emplace_back(
-        (new WeekdayWeight(std::move(weekdays), kMentionedWeekdayWeight))->release());
-  }
-  if (bonuses.empty()) {
-    return words;
-  }
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
-                       Xapian::Query(Xapian::Query::OP_OR, bonuses.begin(), bonuses.end()));
+  // A constant weight for the articles of those days that match some word (AND_MAYBE:
+  // an article of that day on another subject is not brought in).
+  Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kMentionedDayWeight))->release());
+  return Xapian::Query(
+      Xapian::Query::OP_AND_MAYBE, words,
+      Xapian::Query(Xapian::Query::OP_FILTER, bonus,
+                    Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end())));
 }
 
 namespace {

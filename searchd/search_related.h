@@ -4,9 +4,9 @@
  * For a stored article, Xapian's relevance feedback (an RSet of that document
  * and the ESet of its best terms); for a draft, its words weighted by
  * tf * idf against the index, plus a fixed bonus for the articles published
- * around a date or on a weekday the draft mentions ("mercredi 31 juillet":
- * the story's own articles are dated then, its older or later echoes are
- * not). Both give an OR query that the Searcher runs with the usual filters, keeping one of each
+ * around a date the draft mentions ("mercredi 31 juillet": the story's own
+ * articles are dated then, its older or later echoes are not). Both give an OR
+ * query that the Searcher runs with the usual filters, keeping one of each
  * group of near-duplicates. Alternatives (stems, pseudo-relevance feedback,
  * title and idf boosts, phrases, other weighting schemes, more or fewer terms)
  * were measured and did no better: docs/RELEVANCE.md, "Related articles".
@@ -31,9 +31,8 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
                                   unsigned n_terms = 25);
 
 /// OR of the @p n_terms words of @p text with the best tf * idf in @p db, each with
-/// its frequency in the text as within-query frequency; the articles that match it
-/// get a fixed weight more when published on the days mentioned_days() finds in
-/// the text (kMentionedDayWeight) or mentioned_weekdays() (kMentionedWeekdayWeight).
+/// its frequency in the text as within-query frequency, and of a fixed weight
+/// kMentionedDayWeight for the articles of the days mentioned_days() finds in it.
 /// @p analyzer drops stop words. An empty query when no word of the text is in the index.
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms = 30);
@@ -56,16 +55,6 @@ inline constexpr int kDaysAfter = 3;
 inline constexpr std::size_t kMaxMentionedDates = 8;
 std::vector<std::string> mentioned_days(const Xapian::Database& db,
                                         const std::vector<analysis::Token>& tokens);
-
-/// Weight added to an article published on a weekday the draft names, or the day
-/// after ("mercredi": Wednesday's and Thursday's articles), on top of the above.
-/// 3 to 5 gave about the same on the tuning sample.
-inline constexpr double kMentionedWeekdayWeight = 5;
-
-/// The weekdays (1 = Monday to 7) named in @p tokens and the days after them,
-/// when they name one or two weekdays (more is no clue to the date); else empty.
-/// Sorted.
-std::vector<int> mentioned_weekdays(const std::vector<analysis::Token>& tokens);
 
 /// Tells the near-duplicates in a related list apart, so an article and its reposts
 /// show once (the first met, the best ranked). Two articles are near-duplicates when
