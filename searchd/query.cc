@@ -142,6 +142,13 @@ class Parser {
     }
     if (!seen) throw SyntaxError{};  // an operator with nothing after it
     if (items.empty()) return {};
+    return combine(std::move(items));
+  }
+
+  /// The items of one juxtaposition as one part. Kept out of juxt(), which the
+  /// parser recurses through, so that its locals do not weigh on every level of
+  /// a nested query's stack (the fuzzers run the parser on a small stack).
+  [[gnu::noinline]] Part combine(std::vector<std::pair<Conjunction::Mode, Part>> items) {
     // Equivalent expressions (synonyms, acronyms) of runs of optional words.
     std::vector<Part> equivalents;
     std::vector<Part*> run;
