@@ -388,8 +388,11 @@ void SearcherPool::freshen(std::unique_ptr<Slot>& slot, bool look_for_commits) {
   }
   slot->epoch = epoch;
   try {
-    if (slot->searcher.reopen() && look_for_commits) {
-      note_commit(*slot);
+    // Whichever handle sees a commit first tells the others, even one that was only
+    // catching up on an older bump: otherwise the handles already at `epoch` would
+    // keep answering from the revision before it (an answer stepping back).
+    if (slot->searcher.reopen()) {
+      note_commit(*slot, /*found=*/look_for_commits);
     }
   } catch (const Xapian::Error&) {
     slot = open_slot();
@@ -414,11 +417,11 @@ void SearcherPool::note_stamp(const std::string& stamp) {
   }
 }
 
-void SearcherPool::note_commit(Slot& slot) {
+void SearcherPool::note_commit(Slot& slot, bool found) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++epoch_;
   slot.epoch = epoch_;
-  if (metrics_) {
+  if (found && metrics_) {
     metrics_->record_reload();
   }
 }

@@ -105,7 +105,10 @@ class SearcherPool {
   void freshen(std::unique_ptr<Slot>& slot, bool look_for_commits);
   void give_back(std::unique_ptr<Slot> slot);
   void note_stamp(const std::string& stamp);
-  void note_commit(Slot& slot);
+  /// Every other handle reopens on its next checkout. @p found: this was the
+  /// periodic look for commits (counted as a reload); a handle catching up on
+  /// an older bump may also see a commit first, but is not counted.
+  void note_commit(Slot& slot, bool found);
   /// Tells a change of readability to the notice; @p why is asked only then.
   void note_readable(bool readable, const std::function<std::string()>& why);
 

@@ -18,8 +18,10 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <xapian.h>
 #include <nlohmann/json.hpp>
 
+#include "searchd/server.h"
 #include "tests/corpus/test_util.h"
 #include "tests/searchd/daemon_support.h"
 #include "tests/searchd/url_encode.h"
@@ -219,6 +221,39 @@ TEST_F(ServerTest, ConcurrentClientsAllSucceed) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(failures, 0);
+}
+
+// ---- The pool of handles, without a daemon ------------------------------------------
+
+// Handles that were opened at different times all reach a later commit, whichever is
+// checked out first: an answer never steps back to the revision before a commit one
+// handle has already shown (CI saw /health give 75 documents, then 74 again).
+TEST(SearcherPoolTest, ACommitSeenByOneHandleIsSeenByEveryOther) {
+  TempDir dir;
+  const std::string path = dir.path().string() + "/db";
+  Xapian::WritableDatabase writer(path, Xapian::DB_CREATE_OR_OPEN);
+  writer.add_document(Xapian::Document());
+  writer.commit();
+
+  frsearch::search::SearcherPool::Intervals intervals;
+  intervals.reopen = std::chrono::hours(1);  // only the very first checkout looks for commits
+  frsearch::search::SearcherPool pool(frsearch::search::IndexSet({path}), nullptr, intervals);
+  {
+    // Two handles at once, opened one after the other (each open bumps the pool's epoch).
+    auto first = pool.lease();
+    auto second = pool.lease();
+    ASSERT_EQ(first->searcher().documents(), 1u);
+    ASSERT_EQ(second->searcher().documents(), 1u);
+    second.reset();  // given back first: the next checkout takes `first`'s handle, the
+    first.reset();   // older one, which reopens to catch up with the other's open
+  }
+  writer.add_document(Xapian::Document());
+  writer.commit();
+
+  auto older = pool.lease();
+  EXPECT_EQ(older->searcher().documents(), 2u);  // caught up, and saw the commit
+  auto newer = pool.lease();                     // the handle already at the latest epoch
+  EXPECT_EQ(newer->searcher().documents(), 2u);
 }
 
 // ---- Daemons of their own -----------------------------------------------------------
