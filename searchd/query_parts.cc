@@ -131,7 +131,9 @@ std::optional<std::string> date_bound(std::string_view text, bool upper) {
 
 Xapian::Query materialize(const Part& part) {
   if (part.empty()) return part.query;
-  if (part.negated) return Q(Q::OP_AND_NOT, Q::MatchAll, part.query);
+  // Q(std::string()) matches every document like Q::MatchAll, whose static copy's
+  // reference count is not atomic: shared by every thread, it got freed (crash).
+  if (part.negated) return Q(Q::OP_AND_NOT, Q(std::string()), part.query);
   if (part.filter) return Q(Q::OP_SCALE_WEIGHT, part.query, 0.0);
   return part.query;
 }

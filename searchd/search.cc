@@ -47,10 +47,12 @@ bool blank(const std::string& text) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-/// The query of @p q; Xapian::Query::MatchAll for a blank one.
+/// The query of @p q; every document for a blank one. Not Xapian::Query::MatchAll:
+/// copies of that static share its non-atomic reference count across threads
+/// (docs/RELIABILITY.md, the searchd crash).
 ParsedQuery parse(const Xapian::Database& db, const std::string& q) {
   if (blank(q)) {
-    return ParsedQuery{Xapian::Query::MatchAll, {}, false};
+    return ParsedQuery{Xapian::Query(std::string()), {}, false};
   }
   return QueryParser(db).parse(q);
 }
