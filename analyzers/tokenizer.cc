@@ -8,6 +8,7 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <memory>
@@ -201,6 +202,137 @@ class TokenSink {
   std::uint32_t next_position_ = 0;
 };
 
+/// UAX #29 Word_Break classes the fast segmenter handles (tokenizer.h); kUnknown sends
+/// the whole text to ICU.
+enum class Wb : std::uint8_t {
+  kUnknown,
+  kOther,         ///< always a boundary on both sides (spaces, most punctuation)
+  kLetter,        ///< ALetter
+  kNumeric,       ///< Numeric
+  kMidLetter,     ///< MidLetter: between two letters
+  kMidNumLet,     ///< MidNumLet, Single_Quote: between two letters or two digits
+  kMidNum,        ///< MidNum: between two digits
+  kExtendNumLet,  ///< ExtendNumLet: joins letters, digits and itself on both sides
+};
+
+/// Code points below U+0800 (Latin, Greek, Cyrillic, ...) and the General Punctuation
+/// block, where the Word_Break property alone decides. Left out: Hebrew and later
+/// scripts (their own rules, dictionaries), Extend/Format/ZWJ (they attach to the
+/// previous character), pictographs (emoji sequences), and any letter or digit ICU
+/// does not class as one.
+class WordBreakTable {
+ public:
+  static constexpr UChar32 kLowEnd = 0x0800;
+  static constexpr UChar32 kPunctBegin = 0x2000;
+  static constexpr UChar32 kPunctEnd = 0x2070;
+
+  WordBreakTable() {
+    for (UChar32 c = 0; c < kLowEnd; ++c) low_[static_cast<std::size_t>(c)] = compute(c);
+    for (UChar32 c = kPunctBegin; c < kPunctEnd; ++c)
+      punct_[static_cast<std::size_t>(c - kPunctBegin)] = compute(c);
+  }
+
+  Wb operator()(UChar32 c) const {
+    if (c >= 0 && c < kLowEnd) return low_[static_cast<std::size_t>(c)];
+    if (c >= kPunctBegin && c < kPunctEnd) return punct_[static_cast<std::size_t>(c - kPunctBegin)];
+    return Wb::kUnknown;
+  }
+
+ private:
+  static Wb compute(UChar32 c) {
+    if (u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)) return Wb::kUnknown;
+    const Kind kind = classify(c);
+    switch (u_getIntPropertyValue(c, UCHAR_WORD_BREAK)) {
+      case U_WB_ALETTER:
+        return c < 0x0590 && kind == Kind::kWord ? Wb::kLetter : Wb::kUnknown;
+      case U_WB_NUMERIC:
+        return kind == Kind::kWord ? Wb::kNumeric : Wb::kUnknown;
+      case U_WB_MIDLETTER:
+        return Wb::kMidLetter;
+      case U_WB_MIDNUMLET:
+      case U_WB_SINGLE_QUOTE:
+        return Wb::kMidNumLet;
+      case U_WB_MIDNUM:
+        return Wb::kMidNum;
+      case U_WB_EXTENDNUMLET:
+        return Wb::kExtendNumLet;
+      case U_WB_OTHER:
+      case U_WB_CR:
+      case U_WB_LF:
+      case U_WB_NEWLINE:
+      case U_WB_WSEGSPACE:
+      case U_WB_DOUBLE_QUOTE:  // only Hebrew letters give it a rule
+        return kind == Kind::kWord || kind == Kind::kIgnore ? Wb::kUnknown : Wb::kOther;
+      default:
+        return Wb::kUnknown;
+    }
+  }
+
+  std::array<Wb, kLowEnd> low_{};
+  std::array<Wb, kPunctEnd - kPunctBegin> punct_{};
+};
+
+const WordBreakTable& word_break_table() {
+  static const WordBreakTable table;
+  return table;
+}
+
+bool joins(Wb wb) {
+  return wb == Wb::kLetter || wb == Wb::kNumeric || wb == Wb::kExtendNumLet;
+}
+
+/// The word segments of @p text (those holding a letter, digit or ExtendNumLet) by the
+/// UAX #29 rules WB5-WB13b, into @p sink; false, with nothing emitted, when a code
+/// point is outside the table.
+bool fast_segments(std::string_view text, TokenSink& sink) {
+  struct Unit {
+    std::size_t begin;
+    Wb wb;
+  };
+  const WordBreakTable& table = word_break_table();
+  std::vector<Unit> units;
+  units.reserve(text.size() + 1);
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  for (std::int32_t i = 0; i < length;) {
+    const std::int32_t at = i;
+    UChar32 c;
+    U8_NEXT(s, i, length, c);
+    const Wb wb = table(c);  // invalid UTF-8 (c < 0) is kUnknown
+    if (wb == Wb::kUnknown) return false;
+    units.push_back({static_cast<std::size_t>(at), wb});
+  }
+  const std::size_t n = units.size();
+  units.push_back({text.size(), Wb::kOther});
+  for (std::size_t k = 0; k < n;) {
+    if (!joins(units[k].wb)) {
+      ++k;
+      continue;
+    }
+    Wb prev = units[k].wb;
+    std::size_t j = k + 1;
+    while (j < n) {
+      const Wb cur = units[j].wb;
+      if (joins(cur)) {  // WB5, WB8-WB10, WB13a, WB13b
+        prev = cur;
+        ++j;
+        continue;
+      }
+      const Wb next = units[j + 1].wb;  // the sentinel when j + 1 == n
+      const bool letters = prev == Wb::kLetter && next == Wb::kLetter &&
+                           (cur == Wb::kMidLetter || cur == Wb::kMidNumLet);  // WB6, WB7
+      const bool digits = prev == Wb::kNumeric && next == Wb::kNumeric &&
+                          (cur == Wb::kMidNum || cur == Wb::kMidNumLet);  // WB11, WB12
+      if (!letters && !digits) break;
+      prev = next;
+      j += 2;
+    }
+    sink.segment(units[k].begin, units[j].begin);
+    k = j;
+  }
+  return true;
+}
+
 /// The calling thread's word iterator: creating one costs more than segmenting an article.
 icu::BreakIterator& word_iterator() {
   thread_local const std::unique_ptr<icu::BreakIterator> iterator = [] {
@@ -248,6 +380,10 @@ std::vector<Token> FrenchTokenizer::tokenize(std::string_view text) const {
   if (text.size() > static_cast<std::size_t>(INT32_MAX)) text = text.substr(0, INT32_MAX);
   if (text.empty()) return tokens;
   tokens.reserve(text.size() / 7 + 1);
+  if (fast_path_) {
+    TokenSink sink(text, tokens);
+    if (fast_segments(text, sink)) return tokens;
+  }
 
   icu::BreakIterator& it = word_iterator();
   const IteratorText scoped(it, text);

@@ -3,8 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
+#include <vector>
 
+#include "shared_bodies.h"
 #include "token_format.h"
 
 namespace frsearch::analysis {
@@ -103,6 +106,60 @@ TEST(Tokenizer, ManyCallsReuseNothingVisible) {
             "premier@0[0,7] texte@1[8,13] long@2[14,18]");
   EXPECT_EQ(describe(tokenizer.tokenize("deux")), "deux@0[0,4]");
   EXPECT_EQ(describe(tokenizer.tokenize("")), "");
+}
+
+// The fast path (tokenizer.h) must cut every text as ICU does. Every string of up to
+// four symbols over letters, digits and the joining punctuation of French text, and
+// of five over the joiners alone, against FrenchTokenizer(false) (ICU only).
+void expect_same_as_icu(const std::vector<std::string>& symbols, std::size_t max_length) {
+  const FrenchTokenizer fast;
+  const FrenchTokenizer icu(/*fast_path=*/false);
+  std::vector<std::size_t> digits;
+  std::size_t checked = 0;
+  for (std::size_t length = 1; length <= max_length; ++length) {
+    digits.assign(length, 0);
+    for (;;) {
+      std::string text;
+      for (std::size_t d : digits) text += symbols[d];
+      ASSERT_EQ(describe(fast.tokenize(text)), describe(icu.tokenize(text))) << "text: " << text;
+      ++checked;
+      std::size_t i = 0;
+      while (i < length && ++digits[i] == symbols.size()) digits[i++] = 0;
+      if (i == length) break;
+    }
+  }
+  EXPECT_GT(checked, symbols.size());
+}
+
+TEST(TokenizerFastPath, SameAsIcuOnShortStrings) {
+  expect_same_as_icu({"a", "É", "œ", "1", ".",      "'", "’",  ":",  ",", ";",
+                      "_", " ", "-", "·", "\u202F", "«", "\n", "\"", "%", "\u2026"},
+                     4);
+  expect_same_as_icu({"a", "1", ".", "'", ",", "_", "·", "\u2024"}, 5);
+}
+
+TEST(TokenizerFastPath, SameAsIcuOnMixedScripts) {
+  // Texts the fast path must hand to ICU, or cut the same way.
+  const FrenchTokenizer fast;
+  const FrenchTokenizer icu(/*fast_path=*/false);
+  for (const std::string text :
+       {"e\u0301te\u0301 déjà", "exem\u00ADple", "東京 et Paris", "שלום a", "l’ʼOMS",
+        "Ελλάδα και Россия 2021", "a\u200Db", "😀 ok", "© 2021 ™", "x\xff\xfey",
+        "N°3 — 12 € · 1er 2ème", "a\u2019\u2019b 1,,2 1.,2 a..b"}) {
+    EXPECT_EQ(describe(fast.tokenize(text)), describe(icu.tokenize(text))) << text;
+  }
+}
+
+// Reads ../shared (skipped when absent): real bodies cut the same way by both paths.
+TEST(TokenizerFastPathShared, SameAsIcuOnRealBodies) {
+  const std::string path =
+      std::string(FRS_SOURCE_DIR) + "/../shared/corpora/orangesum/articles-1.jsonl.gz";
+  const std::vector<std::string> bodies = testing::read_bodies(path, 1000);
+  if (bodies.empty()) GTEST_SKIP() << path << " is absent";
+  const FrenchTokenizer fast;
+  const FrenchTokenizer icu(/*fast_path=*/false);
+  for (const std::string& body : bodies)
+    ASSERT_EQ(describe(fast.tokenize(body)), describe(icu.tokenize(body))) << body;
 }
 
 }  // namespace
