@@ -129,6 +129,10 @@ std::optional<std::string> date_bound(std::string_view text, bool upper) {
 
 }  // namespace
 
+Xapian::BM25Weight relevance_weight() {
+  return Xapian::BM25Weight(kBm25K1, /*k2=*/0, /*k3=*/1, kBm25B, kBm25MinNormLen);
+}
+
 Xapian::Query materialize(const Part& part) {
   if (part.empty()) return part.query;
   // Q(std::string()) matches every document like Q::MatchAll, whose static copy's

@@ -26,6 +26,21 @@
 
 namespace frsearch::search {
 
+/// Relevance ranking is BM25 (Xapian::BM25Weight) with these parameters, measured
+/// on the dev questions (docs/RELEVANCE.md). b = 1: full length normalisation, so a
+/// long article holding many common question words does not outrank the short text
+/// holding the rare ones (Xapian's default b 0.5: MRR@10 0.655 -> 0.691 at 0.9, +0.007
+/// at 1). kBm25MinNormLen: Xapian clamps a document's length at this fraction of the
+/// average (default 0.5), which made every text shorter than half the average weigh
+/// like one of half; 0.2 is nearly plain BM25 (no text of the evaluation is shorter):
+/// +0.026. k1 = 1.5 with it: +0.008 over 1 (2 and 3 only +0.002 more, and let a word
+/// repeated weigh more against a second word of the query).
+inline constexpr double kBm25K1 = 1.5;
+inline constexpr double kBm25B = 1.0;
+inline constexpr double kBm25MinNormLen = 0.2;
+/// The weighting scheme of a relevance-sorted search (Searcher::search, export).
+Xapian::BM25Weight relevance_weight();
+
 /// Weight of a stem match relative to an exact (folded) match. A document with
 /// the exact word matches both terms, so inflections ("evenements" finds
 /// "Événement") still rank below the exact word. 1.5 measured best on the dev

@@ -11,6 +11,7 @@
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "searchd/query.h"
+#include "searchd/query_parts.h"
 #include "searchd/search_common.h"
 #include "searchd/search_facets.h"
 #include "searchd/search_related.h"
@@ -24,10 +25,6 @@ using detail::FacetSpies;
 
 constexpr Xapian::doccount kExportPage = 1000;
 constexpr Xapian::doccount kRelatedBatch = 50;
-// BM25 b=1.0 (Xapian's default 0.5): dev MRR@10 0.655 -> 0.691 at b=0.9,
-// +0.007 at b=1.0 (docs/RELEVANCE.md, 2026-11-29); k1 0.6 and 1.5 worse, 1.2 the same.
-constexpr double kBm25K1 = 1.0;
-constexpr double kBm25B = 1.0;
 constexpr Xapian::doccount kRelatedScanLimit = 1000;  // hits looked at to fill a related list
 
 /// Runs @p fn; if the database was modified under it (a writer committed twice
@@ -68,7 +65,7 @@ void set_order(Xapian::Enquire& enquire, Sort sort, bool browsing) {
     enquire.set_sort_by_value(schema::kSlotSort, /*reverse=*/sort != Sort::kOldest);
     return;
   }
-  enquire.set_weighting_scheme(Xapian::BM25Weight(kBm25K1, 0, 1, kBm25B, 0.5));
+  enquire.set_weighting_scheme(relevance_weight());  // BM25 as tuned (query_parts.h)
   switch (sort) {
     case Sort::kRelevance:
       enquire.set_sort_by_relevance_then_value(schema::kSlotSort, /*reverse=*/true);

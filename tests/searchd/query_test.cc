@@ -385,11 +385,13 @@ std::string id_of(const Xapian::Document& doc) {
   return nlohmann::json::parse(doc.get_data()).at("id").get<std::string>();
 }
 
-/// The ids of @p db's documents matching @p text, best first.
+/// The ids of @p db's documents matching @p text, best first, ranked as a
+/// relevance search ranks them (relevance_weight()).
 std::vector<std::string> ranked_in(const Xapian::Database& db, const QueryParser& parser,
                                    const std::string& text) {
   Xapian::Enquire enquire(db);
   enquire.set_query(parser.parse(text).query);
+  enquire.set_weighting_scheme(relevance_weight());
   const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
   std::vector<std::string> out;
   for (auto it = mset.begin(); it != mset.end(); ++it) out.push_back(id_of(it.get_document()));
@@ -592,6 +594,28 @@ TEST(QueryRanking, QuestionFillersWeighLessThanTheSubject) {
   };
   EXPECT_EQ(ranked_among(articles, "le nom du vaccin").front(), "vaccin");
   EXPECT_EQ(ranked_among(articles, "nom").front(), "nom");  // alone, it is the subject
+}
+
+TEST(QueryRanking, ShortTextsWeighByTheirOwnLength) {
+  // BM25's length normalisation down to a fifth of the average length
+  // (kBm25MinNormLen): a brief naming the word once outranks a text twice as
+  // long naming it once, though both are shorter than half the average (with
+  // Xapian's default clamp at half, they tie and the longer one, added first, wins).
+  std::string filler;
+  for (int i = 0; i < 15; ++i) filler += "Les marchés financiers restent calmes aujourd’hui. ";
+  const std::vector<TestArticle> articles = {
+      {"longer",
+       "Brève",
+       "Une campagne nationale contre la grippe commence lundi dans les pharmacies et "
+       "cabinets médicaux du pays, annoncent les autorités sanitaires régionales.",
+       {},
+       "2021-01-01"},
+      {"brief", "Brève", "La grippe arrive.", {}, "2021-01-01"},
+      {"filler1", "Bourse", filler.c_str(), {}, "2021-01-01"},
+      {"filler2", "Bourse", filler.c_str(), {}, "2021-01-01"},
+      {"filler3", "Bourse", filler.c_str(), {}, "2021-01-01"},
+  };
+  EXPECT_EQ(ranked_among(articles, "grippe"), (std::vector<std::string>{"brief", "longer"}));
 }
 
 // ---- Synonyms and acronyms (indexer/synonyms.h) -----------------------------------
