@@ -69,6 +69,10 @@ class Context {
   virtual std::string generation() = 0;
   /// The daemon's metrics, or null when there are none (tests).
   virtual const Metrics* metrics() const = 0;
+  /// Drops the request's handle instead of giving it back for reuse (it failed:
+  /// a remote shard went away); a later request opens a fresh one. Handlers that
+  /// answer anyway (/metrics) call it; the daemon does it itself on every 503.
+  virtual void discard() {}
 };
 
 /// Decoded path segments captured by "{name}" in a route pattern, in order.

@@ -83,6 +83,10 @@ std::string Metrics::render(const IndexGauges& index) const {
       << "# TYPE frsearch_index_generation gauge\n"
       << "frsearch_index_generation " << (is_decimal(index.generation) ? index.generation : "0")
       << '\n';
+  out << "# HELP frsearch_index_readable Whether the index could be read for this answer (0 "
+         "while a remote shard is away: documents and generation are then 0).\n"
+      << "# TYPE frsearch_index_readable gauge\n"
+      << "frsearch_index_readable " << (index.readable ? 1 : 0) << '\n';
   out << "# HELP frsearch_index_reloads_total Index handles re-opened on a rebuilt or updated "
          "index.\n"
       << "# TYPE frsearch_index_reloads_total counter\n"

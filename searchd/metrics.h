@@ -23,6 +23,7 @@ namespace frsearch::search {
 struct IndexGauges {
   std::uint64_t documents = 0;
   std::string generation;  ///< the index metadata "generation"; empty when absent
+  bool readable = true;    ///< false while the index cannot be read (a remote shard away)
 };
 
 class Metrics {

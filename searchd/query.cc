@@ -319,11 +319,16 @@ indexer::SynonymTable synonyms_of(const Xapian::Database& db) {
 
 QueryParser::QueryParser(const Xapian::Database& db) : db_(db) {}
 
+QueryParser::QueryParser(const Xapian::Database& db, const indexer::SynonymTable& synonyms)
+    : db_(db), synonyms_(&synonyms) {}
+
 ParsedQuery QueryParser::parse(std::string_view text) const {
   try {
     const LexResult lexed = lex_query(text);
     if (lexed.tokens.empty() && !lexed.broken) return finish(Part{}, false);  // blank
-    const indexer::SynonymTable synonyms = synonyms_of(db_);
+    indexer::SynonymTable read;
+    if (synonyms_ == nullptr) read = synonyms_of(db_);
+    const indexer::SynonymTable& synonyms = synonyms_ != nullptr ? *synonyms_ : read;
     if (!lexed.broken) {
       try {
         PartBuilder builder(folding_analyzer(), db_, &synonyms);

@@ -26,6 +26,8 @@
 
 #include <xapian.h>
 
+#include "indexer/synonyms.h"
+
 namespace frsearch::search {
 
 /// What a snippet should mark: a body word matches when its folded form is in
@@ -48,10 +50,15 @@ struct ParsedQuery {
 class QueryParser {
  public:
   explicit QueryParser(const Xapian::Database& db);
+  /// With the index's synonyms read already (indexer::read_synonyms(), which the
+  /// first form calls on every parse); a Searcher keeps them per index revision.
+  /// @p synonyms must outlive the parser.
+  QueryParser(const Xapian::Database& db, const indexer::SynonymTable& synonyms);
   ParsedQuery parse(std::string_view text) const;
 
  private:
   const Xapian::Database& db_;
+  const indexer::SynonymTable* synonyms_ = nullptr;  ///< null: read on every parse
 };
 
 }  // namespace frsearch::search

@@ -47,11 +47,12 @@ bool blank(const std::string& text) {
 /// The query of @p q; every document for a blank one. Not Xapian::Query::MatchAll:
 /// copies of that static share its non-atomic reference count across threads
 /// (docs/RELIABILITY.md, the searchd crash).
-ParsedQuery parse(const Xapian::Database& db, const std::string& q) {
+ParsedQuery parse(const Xapian::Database& db, const indexer::SynonymTable& synonyms,
+                  const std::string& q) {
   if (blank(q)) {
     return ParsedQuery{Xapian::Query(std::string()), {}, false};
   }
-  return QueryParser(db).parse(q);
+  return QueryParser(db, synonyms).parse(q);
 }
 
 bool is_browsing(const Xapian::Query& query) {
@@ -245,10 +246,11 @@ std::string to_json_text(const SearchResult& result, const nlohmann::json& index
   return out;
 }
 
-Searcher::Searcher(Xapian::Database db)
+Searcher::Searcher(Xapian::Database db, std::shared_ptr<detail::FacetTables> tables)
     : db_(std::move(db)),
       words_(analysis::make_french_analyzer()),
-      draft_words_(analysis::make_french_analyzer({/*stop_words=*/true, /*stem=*/false})) {}
+      draft_words_(analysis::make_french_analyzer({/*stop_words=*/true, /*stem=*/false})),
+      tables_(tables ? std::move(tables) : std::make_shared<detail::FacetTables>()) {}
 
 SearchResult Searcher::search(const SearchRequest& request) {
   const auto start = std::chrono::steady_clock::now();
@@ -257,7 +259,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
     r.query = request.q;
     r.page = request.page;
     r.per_page = request.per_page;
-    const ParsedQuery parsed = parse(db_, request.q);
+    const ParsedQuery parsed = parse(db_, synonyms(), request.q);
     const bool browsing = is_browsing(parsed.query);
     const auto categories = detail::category_filter(request.filters);
     const auto dates = detail::date_filter(request.filters);
@@ -415,7 +417,7 @@ void Searcher::export_matches(const SearchRequest& request,
                               const std::function<bool(const ExportRow&)>& row) {
   bool started = false;  // once rows went out, a retry would repeat them
   auto run = [&] {
-    const ParsedQuery parsed = parse(db_, request.q);
+    const ParsedQuery parsed = parse(db_, synonyms(), request.q);
     const bool browsing = is_browsing(parsed.query);
     Xapian::Enquire enquire(db_);
     enquire.set_query(detail::apply_filters(parsed.query, detail::category_filter(request.filters),
@@ -448,20 +450,49 @@ void Searcher::export_matches(const SearchRequest& request,
   }
 }
 
+std::optional<Xapian::rev> Searcher::local_revision() {
+  if (!local_) {
+    local_ = detail::FacetTable::usable(db_);
+  }
+  return *local_ ? std::optional<Xapian::rev>(db_.get_revision()) : std::nullopt;
+}
+
 const detail::FacetTable* Searcher::facet_table() {
   if (!facet_table_) {
     return nullptr;
   }
-  if (!table_usable_) {
-    table_usable_ = detail::FacetTable::usable(db_);
-  }
-  if (!*table_usable_) {
+  const auto revision = local_revision();
+  if (!revision) {
     return nullptr;
   }
-  if (!table_ || table_->revision() != db_.get_revision()) {
-    table_ = std::make_shared<const detail::FacetTable>(db_);
+  if (!table_ || table_->revision() != *revision) {
+    table_ = tables_->get(db_);
   }
   return table_.get();
+}
+
+const IndexState& Searcher::index_state() {
+  const auto revision = local_revision();
+  if (!revision || revision != state_revision_) {
+    state_.generation = db_.get_metadata(schema::kMetaGeneration);
+    state_.last_update = db_.get_metadata(schema::kMetaLastUpdate);
+    state_.documents = db_.get_doccount();
+    state_revision_ = revision;
+  }
+  return state_;
+}
+
+const indexer::SynonymTable& Searcher::synonyms() {
+  const auto revision = local_revision();
+  if (!revision || revision != synonyms_revision_) {
+    try {
+      synonyms_ = indexer::read_synonyms(db_);
+    } catch (const Xapian::Error&) {
+      synonyms_ = {};  // none when the index cannot say (a remote shard failing)
+    }
+    synonyms_revision_ = revision;
+  }
+  return synonyms_;
 }
 
 Xapian::doccount Searcher::documents() const {

@@ -20,12 +20,14 @@
 #include <nlohmann/json.hpp>
 
 #include "analyzers/analyzer.h"
+#include "indexer/synonyms.h"
 
 namespace frsearch::search {
 
 namespace detail {
 class FacetTable;
-}
+class FacetTables;
+}  // namespace detail
 
 enum class Sort { kRelevance, kNewest, kOldest };
 
@@ -80,9 +82,17 @@ struct ExportRow {
   double score = 0;
 };
 
+/// What an answer cites of the index it was computed on (http.h: "index").
+struct IndexState {
+  std::string generation, last_update;  ///< index metadata (schema.h), "" when absent
+  Xapian::doccount documents = 0;
+};
+
 class Searcher {
  public:
-  explicit Searcher(Xapian::Database db);
+  /// @p tables: facet tables shared with the other Searchers of a pool, so that one
+  /// table is built per revision rather than one per handle; null: its own.
+  explicit Searcher(Xapian::Database db, std::shared_ptr<detail::FacetTables> tables = nullptr);
 
   SearchResult search(const SearchRequest& request);
   /// The stored record, or nullopt for an unknown id.
@@ -101,6 +111,10 @@ class Searcher {
   /// The index metadata value of @p key, "" when absent (of the first shard when
   /// several databases are open together): "generation", "last_update" (schema.h).
   std::string metadata(const std::string& key) const { return db_.get_metadata(key); }
+  /// Generation, last update and document count of the handle's revision: read once
+  /// per revision of a local single-shard index, on every call otherwise (remote or
+  /// several shards, whose revision cannot be asked).
+  const IndexState& index_state();
   /// Picks up a newer revision of the same index, if any. False when there was none
   /// for sure (Xapian::Database::reopen()).
   bool reopen();
@@ -118,13 +132,21 @@ class Searcher {
   /// The facet table of the current revision, or null when value-slot spies count
   /// (remote or several shards, or set_facet_table(false); see search_facets.h).
   const detail::FacetTable* facet_table();
+  /// The revision of a local single-shard handle; nullopt for remote or several shards.
+  std::optional<Xapian::rev> local_revision();
+  /// The index's synonyms (indexer/synonyms.h), per revision like index_state().
+  const indexer::SynonymTable& synonyms();
 
   Xapian::Database db_;
   analysis::Analyzer words_;        ///< plain French chain: labels, snippets, suggestions
   analysis::Analyzer draft_words_;  ///< French chain without stop words: drafts
   bool facet_table_ = true;
-  std::optional<bool> table_usable_;  ///< known after the first search
+  std::optional<bool> local_;  ///< whether db_ is one local shard, known after the first use
+  std::shared_ptr<detail::FacetTables> tables_;
   std::shared_ptr<const detail::FacetTable> table_;
+  std::optional<Xapian::rev> state_revision_, synonyms_revision_;  ///< what the caches hold
+  IndexState state_;
+  indexer::SynonymTable synonyms_;
 };
 
 }  // namespace frsearch::search

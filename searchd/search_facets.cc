@@ -170,6 +170,45 @@ bool FacetTable::usable(const Xapian::Database& db) {
   }
 }
 
+// ---- FacetTables ----------------------------------------------------------------
+
+std::shared_ptr<const FacetTable> FacetTables::find(const std::string& uuid, Xapian::rev revision) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const Entry& entry : entries_) {
+    if (entry.revision == revision && entry.uuid == uuid) {
+      if (auto table = entry.table.lock()) {
+        return table;
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::shared_ptr<const FacetTable> FacetTables::get(const Xapian::Database& db) {
+  const std::string uuid = db.get_uuid();
+  const Xapian::rev revision = db.get_revision();
+  if (auto table = find(uuid, revision)) {
+    return table;
+  }
+  std::lock_guard<std::mutex> build(build_mutex_);
+  if (auto table = find(uuid, revision)) {  // built while this one waited
+    return table;
+  }
+  auto table = std::make_shared<const FacetTable>(db);
+  std::lock_guard<std::mutex> lock(mutex_);
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [](const Entry& entry) { return entry.table.expired(); }),
+                 entries_.end());
+  entries_.push_back({uuid, table->revision(), table});
+  ++builds_;
+  return table;
+}
+
+std::size_t FacetTables::builds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return builds_;
+}
+
 // ---- FacetCounter ---------------------------------------------------------------
 
 FacetCounter::FacetCounter(const FacetTable& table, const Xapian::Database& db,

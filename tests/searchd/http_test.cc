@@ -53,9 +53,11 @@ class TestContext : public Context {
   }
   std::string generation() override { return db_.get_metadata(schema::kMetaGeneration); }
   const Metrics* metrics() const override { return &metrics_; }
+  void discard() override { ++discards; }
 
   Metrics metrics_;
   int refreshes = 0;
+  int discards = 0;
   bool fail_network = false;
   bool stale_once = false;
 
@@ -278,6 +280,23 @@ TEST_F(HttpTest, UnreachableShardIs503) {
   for (const char* path : {"/api/search", "/health", "/api/articles/h1", "/api/suggest"}) {
     EXPECT_EQ(error_summary(get(path, {{"q", "sante"}})), "503 unavailable") << path;
   }
+}
+
+// Monitoring needs /metrics most while a shard is away: 200, the request counts,
+// the index gauges at 0 and frsearch_index_readable 0; the failed handle is dropped.
+TEST_F(HttpTest, MetricsAnswerWhileTheIndexCannotBeRead) {
+  EXPECT_NE(get("/metrics").body.find("frsearch_index_readable 1\n"), std::string::npos);
+  context_->metrics_.record("search", 503, 0.001);
+  context_->fail_network = true;
+  const Response response = get("/metrics");
+  ASSERT_EQ(response.status, 200) << response.body;
+  const std::string& text = response.body;
+  EXPECT_NE(text.find("frsearch_requests_total{endpoint=\"search\",status=\"503\"} 1\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("frsearch_documents 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("frsearch_index_readable 0\n"), std::string::npos) << text;
+  EXPECT_EQ(context_->discards, 1);
 }
 
 TEST_F(HttpTest, StaleHandleIsRefreshedAndRetriedOnce) {

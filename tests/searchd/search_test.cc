@@ -27,6 +27,7 @@
 #include "searchd/query.h"
 #include "searchd/search.h"
 #include "searchd/search_common.h"
+#include "searchd/search_facets.h"
 #include "searchd/snippet.h"
 
 namespace frsearch::search {
@@ -163,6 +164,15 @@ class SearchTest : public ::testing::Test {
   }
 
   const corpus::Article& article(const std::string& id) const { return articles_->at(id); }
+  /// A new index at @p path holding fixture articles a1, a2 and a3, not committed.
+  Xapian::WritableDatabase small_index(const std::string& path,
+                                       const analysis::Analyzer& analyzer) const {
+    Xapian::WritableDatabase writer(path, Xapian::DB_CREATE_OR_OVERWRITE);
+    for (const char* id : {"a1", "a2", "a3"}) {
+      writer.replace_document(indexer::id_term(id), indexer::make_document(article(id), analyzer));
+    }
+    return writer;
+  }
 
   /// Every document matching @p q alone, straight from Xapian (no filters).
   std::set<std::string> matching_ids(const std::string& q) {
@@ -466,10 +476,7 @@ TEST_F(SearchTest, FacetTableFollowsANewRevision) {
   TempDir dir;
   const std::string path = dir.path() + "/db";
   const analysis::Analyzer analyzer = analysis::make_french_analyzer();
-  Xapian::WritableDatabase writer(path, Xapian::DB_CREATE_OR_OVERWRITE);
-  for (const char* id : {"a1", "a2", "a3"}) {
-    writer.replace_document(indexer::id_term(id), indexer::make_document(article(id), analyzer));
-  }
+  Xapian::WritableDatabase writer = small_index(path, analyzer);
   writer.commit();
   Searcher searcher{Xapian::Database(path)};
   SearchRequest request;  // browsing: every document
@@ -488,6 +495,48 @@ TEST_F(SearchTest, FacetTableFollowsANewRevision) {
   EXPECT_EQ(r.total, 5u);
   EXPECT_EQ(facet_string(r.month), "2020-03:1 2021-06:1 2021-12:3");
   EXPECT_EQ(facet_string(r.category), "Recherche:3 À la une:2 Santé:1 Événement:1");
+}
+
+// Searchers of one pool share a FacetTables: one table per revision, not one per
+// handle; a new revision gets its own, and answers are those of a table of its own.
+TEST_F(SearchTest, FacetTablesAreSharedPerRevision) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  Xapian::WritableDatabase writer = small_index(path, analyzer);
+  writer.set_metadata(schema::kMetaGeneration, "7");
+  writer.commit();
+  auto tables = std::make_shared<detail::FacetTables>();
+  Searcher first{Xapian::Database(path), tables}, second{Xapian::Database(path), tables};
+  SearchRequest request;
+  request.q = "données";
+  EXPECT_EQ(facet_string(first.search(request).month), "2021-06:1 2021-12:2");
+  EXPECT_EQ(facet_string(second.search(request).month), "2021-06:1 2021-12:2");
+  EXPECT_EQ(tables->builds(), 1u);
+  EXPECT_EQ(first.index_state().generation, "7");
+  EXPECT_EQ(first.index_state().documents, 3u);
+
+  corpus::Article moved = article("a2");
+  moved.date = "2020-03-10";
+  moved.day = "2020-03-10";
+  writer.replace_document(indexer::id_term("a2"), indexer::make_document(moved, analyzer));
+  writer.set_metadata(schema::kMetaGeneration, "8");
+  writer.commit();
+  first.reopen();
+  EXPECT_EQ(facet_string(first.search(request).month), "2020-03:1 2021-06:1 2021-12:1");
+  EXPECT_EQ(first.index_state().generation, "8") << "the index block follows the revision";
+  EXPECT_EQ(facet_string(second.search(request).month), "2021-06:1 2021-12:2")
+      << "a handle not reopened keeps its revision's table";
+  EXPECT_EQ(second.index_state().generation, "7");
+  second.reopen();
+  EXPECT_EQ(facet_string(second.search(request).month), "2020-03:1 2021-06:1 2021-12:1");
+  EXPECT_EQ(tables->builds(), 2u);
+
+  // Another database (another UUID) at the same revision number has its own table.
+  Searcher other{db_, tables};
+  const SearchResult r = other.search(SearchRequest{});
+  EXPECT_EQ(r.total, db_.get_doccount());
+  EXPECT_EQ(tables->builds(), 3u);
 }
 
 // ---- Snippets -------------------------------------------------------------------
