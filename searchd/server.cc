@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/schema.h"
+#include "searchd/search_facets.h"
 
 namespace frsearch::search {
 
@@ -273,9 +274,10 @@ std::string IndexSet::stamp() const {
 
 /// One index handle and the Searcher over it; used by one request at a time.
 struct SearcherPool::Slot {
-  Slot(Xapian::Database database, std::string opened_stamp, std::uint64_t opened_epoch)
+  Slot(Xapian::Database database, std::shared_ptr<detail::FacetTables> tables,
+       std::string opened_stamp, std::uint64_t opened_epoch)
       : db(database),
-        searcher(std::move(database)),
+        searcher(std::move(database), std::move(tables)),
         stamp(std::move(opened_stamp)),
         epoch(opened_epoch) {}
 
@@ -286,7 +288,10 @@ struct SearcherPool::Slot {
 };
 
 SearcherPool::SearcherPool(IndexSet index, Metrics* metrics, Intervals intervals)
-    : index_(std::move(index)), metrics_(metrics), intervals_(intervals) {}
+    : index_(std::move(index)),
+      metrics_(metrics),
+      intervals_(intervals),
+      facet_tables_(std::make_shared<detail::FacetTables>()) {}
 
 SearcherPool::SearcherPool(IndexSet index, Metrics* metrics)
     : SearcherPool(std::move(index), metrics, Intervals{}) {}
@@ -319,7 +324,7 @@ std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
   const auto started = Clock::now();
   std::unique_ptr<Slot> slot;
   try {
-    slot = std::make_unique<Slot>(index_.open(), std::move(stamp), 0);
+    slot = std::make_unique<Slot>(index_.open(), facet_tables_, std::move(stamp), 0);
   } catch (const Xapian::NetworkError& e) {
     const auto now = Clock::now();
     if (now - started >= intervals_.slow_failure) {
@@ -617,12 +622,18 @@ void Server::handle(const httplib::Request& in, httplib::Response& out) {
       }
     } leave{*this};
     response = dispatch(routes_, request, *lease);
-  }
-  if (response.status == 503) {
-    lease->discard();
-    if (response.endpoint == "health") {
-      reshape_unavailable_health(response);
+    if (response.status == 503) {
+      lease->discard();
     }
+    // The handle goes back to the pool before another request can start here:
+    // the pool then keeps about --threads handles, not one per connection (16
+    // handles under 16 clients, each with its own facet table to build).
+    if (!response.stream) {
+      lease.reset();
+    }
+  }
+  if (response.status == 503 && response.endpoint == "health") {
+    reshape_unavailable_health(response);
   }
 
   out.status = response.status;

@@ -128,6 +128,8 @@ class SearcherPool {
   std::chrono::steady_clock::time_point paused_until_{};  ///< see Intervals::failure_pause
   std::string pause_reason_;
   Notice notice_;
+  /// One facet table per index revision for all the pool's handles (search_facets.h).
+  std::shared_ptr<detail::FacetTables> facet_tables_;
 };
 
 /// The request Context of http.h over a pooled Searcher.
