@@ -8,6 +8,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <stdexcept>
@@ -191,8 +192,14 @@ bool LowercaseFilter::apply(Token& token) const {
 }
 
 bool FoldFilter::apply(Token& token) const {
-  token.text = fold(token.text);
-  return !token.text.empty();
+  std::string& text = token.text;
+  if (is_ascii(text)) {  // what fold() does to ASCII, in place: no copy, most words
+    text.erase(std::remove(text.begin(), text.end(), '\''), text.end());
+    ascii_lower_in_place(text);
+  } else {
+    text = fold(text);
+  }
+  return !text.empty();
 }
 
 }  // namespace frsearch::analysis
