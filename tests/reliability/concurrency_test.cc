@@ -97,11 +97,11 @@ TEST(ConcurrencyTest, SearchdAnswersWhileTheIndexIsRebuiltAndUpdated) {
   // The daemon follows: /health counts what the index holds now.
   const std::size_t documents = Xapian::Database(index).get_doccount();
   std::size_t served = 0;
-  for (int i = 0; i < 100 && served != documents; ++i) {
+  search::testing::wait_until([&] {
     const Answer health = request(daemon.port(), "GET", "/health");
     if (health.status == 200) served = json::parse(health.body)["documents"].get<std::size_t>();
-    if (served != documents) std::this_thread::sleep_for(50ms);
-  }
+    return served == documents;
+  });
   done = true;
   for (auto& client : clients) client.join();
   EXPECT_EQ(served, documents);

@@ -124,6 +124,24 @@ inline int run(const std::vector<std::string>& args, const std::string& log,
   return status;
 }
 
+/// How long the end-to-end tests wait for something that should happen soon (a
+/// daemon ready, a rebuild seen): generous, since CI runs them on 2 loaded cores
+/// and under ASan; a test that passes only waits as long as it needs.
+inline constexpr std::chrono::seconds kPatience{60};
+
+/// Polls @p done every @p every until it is true or @p timeout has passed;
+/// returns its last value. A condition waited on, not a fixed number of tries.
+template <class Condition>
+bool wait_until(Condition&& done, std::chrono::milliseconds timeout = kPatience,
+                std::chrono::milliseconds every = std::chrono::milliseconds(50)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(every);
+  }
+}
+
 /// A loopback port that was free a moment ago.
 inline int free_port() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -209,13 +227,14 @@ class Daemon {
  private:
   bool wait_ready(int ready_status) {
     httplib::Client client("127.0.0.1", port_);
-    for (int i = 0; i < 200; ++i) {
-      if (!process_->running()) return false;
+    bool ready = false;
+    wait_until([&] {
+      if (!process_->running()) return true;  // it failed: no use waiting
       auto res = client.Get("/health");
-      if (res && res->status == ready_status) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+      ready = res && res->status == ready_status;
+      return ready;
+    });
+    return ready;
   }
 
   int port_ = 0;

@@ -5,6 +5,7 @@
 // a remote shard served by xapian-tcpsrv.
 
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -42,6 +43,7 @@ using frsearch::search::testing::Listener;
 using frsearch::search::testing::Process;
 using frsearch::search::testing::run;
 using frsearch::search::testing::url_encode;
+using frsearch::search::testing::wait_until;
 
 const std::string kSample = FRS_SOURCE_DIR "/corpus/sample";
 const std::string kFixture = FRS_SOURCE_DIR "/tests/fixtures/searchd-http.jsonl";
@@ -292,7 +294,7 @@ TEST(ServerLifecycleTest, FollowsRebuildsAndUpdatesWithoutFailedRequests) {
     return res && res->status == 200 ? json::parse(res->body)["documents"].get<std::size_t>() : 0;
   };
   auto wait_for = [&](std::size_t want) {
-    for (int i = 0; i < 100 && documents() != want; ++i) std::this_thread::sleep_for(50ms);
+    wait_until([&] { return documents() == want; });
     return documents();
   };
 
@@ -357,6 +359,26 @@ TEST(ServerLifecycleTest, SigintStopsAnIdleDaemonPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
 }
 
+// A crash leaves the faulting thread's stack in the log (searchd/server.cc,
+// report_crashes), so that a crash seen once on CI says where it happened.
+TEST(ServerLifecycleTest, ACrashWritesTheStackToStderr) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizer's own crash report is kept under ASan and TSan";
+#endif
+  TempDir dir;
+  const std::string index = dir.path().string() + "/index";
+  ASSERT_EQ(run({kIndexer, "build", "--index", index, kFixture}, dir.path().string() + "/b"), 0);
+  const rlimit no_core{0, 0};  // no core file of the daemon killed here (children inherit it)
+  setrlimit(RLIMIT_CORE, &no_core);
+  Daemon daemon({index}, dir.path().string() + "/searchd.log");
+  ASSERT_TRUE(daemon.ok());
+  daemon.process().signal(SIGSEGV);
+  EXPECT_EQ(daemon.process().wait(60s), 128 + SIGSEGV);
+  const std::string log = daemon.process().stderr_text();
+  EXPECT_NE(log.find("searchd: fatal signal 11, stack:\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("searchd("), std::string::npos) << log;  // frames of the binary
+}
+
 TEST(ServerLifecycleTest, StartupFailuresExitWithAMessage) {
   TempDir dir;
   std::string err;
@@ -407,12 +429,10 @@ TEST(ServerLifecycleTest, RemoteShardThroughXapianTcpsrv) {
       std::vector<std::string>{tcpsrv, "--port", std::to_string(port), "--interface", "127.0.0.1",
                                index + "/" + shard},
       dir.path().string() + "/tcpsrv.log");
-  bool up = false;
-  for (int i = 0; i < 100 && !up; ++i) {
-    std::this_thread::sleep_for(50ms);
-    up = server->stderr_text().find("Listening") != std::string::npos ||
-         server->stdout_text().find("Listening") != std::string::npos;
-  }
+  const bool up = wait_until([&] {
+    return server->stderr_text().find("Listening") != std::string::npos ||
+           server->stdout_text().find("Listening") != std::string::npos;
+  });
   ASSERT_TRUE(up) << server->stdout_text() << server->stderr_text();
 
   Daemon daemon({"tcp://127.0.0.1:" + std::to_string(port)}, dir.path().string() + "/searchd.log");
