@@ -1,5 +1,5 @@
-// Related articles: relevance-feedback terms of an article, tf * idf terms and
-// mentioned dates of a draft.
+// Related articles: relevance-feedback terms of an article, tf * idf terms,
+// mentioned dates and title match of a draft.
 #include "searchd/search_related.h"
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -185,18 +186,83 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
     terms.emplace_back(*scored[i].term, scored[i].tf);
   }
   Xapian::Query words(Xapian::Query::OP_OR, terms.begin(), terms.end());
-  const std::vector<std::string> days =
-      words.empty() ? std::vector<std::string>{} : mentioned_days(db, tokens);
-  if (days.empty()) {
+  if (words.empty()) {
     return words;
   }
-  // A constant weight for the articles of those days that match some word (AND_MAYBE:
-  // an article of that day on another subject is not brought in).
-  Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kMentionedDayWeight))->release());
-  return Xapian::Query(
-      Xapian::Query::OP_AND_MAYBE, words,
-      Xapian::Query(Xapian::Query::OP_FILTER, bonus,
-                    Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end())));
+  const std::vector<std::string> days = mentioned_days(db, tokens);
+  if (!days.empty()) {
+    // A constant weight for the articles of those days that match some word (AND_MAYBE:
+    // an article of that day on another subject is not brought in).
+    Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kMentionedDayWeight))->release());
+    words =
+        Xapian::Query(Xapian::Query::OP_AND_MAYBE, words,
+                      Xapian::Query(Xapian::Query::OP_FILTER, bonus,
+                                    Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end())));
+  }
+  std::vector<std::string> stems;
+  for (const auto& [term, count] : tf) {
+    if (!analysis::is_stop_word(term)) stems.push_back(analysis::stem(term));
+  }
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  return with_title_match(db, words, stems);
+}
+
+double title_match(const Xapian::Database& db, const Xapian::Document& doc,
+                   const std::vector<std::string>& stems, std::string* id_term) {
+  const std::string_view title_stem(schema::kTitleStem);
+  const std::string_view id(schema::kId);
+  const double documents = std::max<double>(1, db.get_doccount());
+  double all = 0;
+  double shared = 0;
+  Xapian::TermIterator it = doc.termlist_begin();
+  const Xapian::TermIterator end = doc.termlist_end();
+  it.skip_to(schema::kId);
+  if (id_term != nullptr && it != end && (*it).compare(0, id.size(), id) == 0) {
+    *id_term = *it;
+  }
+  for (it.skip_to(schema::kTitleStem); it != end; ++it) {
+    const std::string& term = *it;
+    if (term.compare(0, title_stem.size(), title_stem) != 0) {
+      break;
+    }
+    const std::string stem = term.substr(title_stem.size());
+    const Xapian::doccount df = db.get_termfreq(schema::kStem + stem);
+    const double idf = std::log(documents / std::max<Xapian::doccount>(1, df));
+    all += idf;
+    if (std::binary_search(stems.begin(), stems.end(), stem)) {
+      shared += idf;
+    }
+  }
+  return all > 0 ? shared / all : 0;
+}
+
+Xapian::Query with_title_match(const Xapian::Database& db, const Xapian::Query& query,
+                               const std::vector<std::string>& stems) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  // The search's BM25 (set_order() in search.cc), so the first pass ranks as the second.
+  enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 1, 0.5));
+  const Xapian::MSet mset = enquire.get_mset(0, kTitleMatchDepth);
+  if (mset.empty() || stems.empty()) {
+    return query;
+  }
+  const double best = mset.begin().get_weight();
+  std::vector<Xapian::Query> bonuses;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    std::string id_term;
+    const double share = title_match(db, it.get_document(), stems, &id_term);
+    if (share > 0 && !id_term.empty()) {
+      Xapian::Query bonus(
+          (new Xapian::FixedWeightPostingSource(kTitleMatchWeight * best * share))->release());
+      bonuses.emplace_back(Xapian::Query::OP_FILTER, bonus, Xapian::Query(id_term));
+    }
+  }
+  if (bonuses.empty()) {
+    return query;
+  }
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                       Xapian::Query(Xapian::Query::OP_OR, bonuses.begin(), bonuses.end()));
 }
 
 namespace {

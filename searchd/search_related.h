@@ -32,10 +32,28 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
 
 /// OR of the @p n_terms words of @p text with the best tf * idf in @p db, each with
 /// its frequency in the text as within-query frequency, and of a fixed weight
-/// kMentionedDayWeight for the articles of the days mentioned_days() finds in it.
+/// kMentionedDayWeight for the articles of the days mentioned_days() finds in it;
+/// then with_title_match() of the stems of the text's words.
 /// @p analyzer drops stop words. An empty query when no word of the text is in the index.
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms = 30);
+
+/// Share (0 to 1) of the title of @p doc that a draft also says: the inverse document
+/// frequencies of its title's stems (schema::kTitleStem) found in @p stems (sorted
+/// stems of the draft's words), over those of all its title's stems. 0 for a
+/// document without title. @p id_term, when given, receives its schema::kId term.
+double title_match(const Xapian::Database& db, const Xapian::Document& doc,
+                   const std::vector<std::string>& stems, std::string* id_term = nullptr);
+
+/// @p query with a second stage: among its kTitleMatchDepth best articles (a first
+/// match, with the search's BM25 and no filters), each gets kTitleMatchWeight x the
+/// best one's weight x its title_match() more. An article whose title says what the
+/// draft says is about the draft's story; one that only shares words of its body may
+/// be about another. @p query unchanged when nothing matches.
+Xapian::Query with_title_match(const Xapian::Database& db, const Xapian::Query& query,
+                               const std::vector<std::string>& stems);
+inline constexpr double kTitleMatchWeight = 0.4;
+inline constexpr unsigned kTitleMatchDepth = 30;
 
 /// Weight added to an article published around a date the draft mentions. BM25
 /// scores of a summary-sized draft's best match are ~10-25 here; 9 to 15 gave the

@@ -26,6 +26,7 @@
 #include "indexer/schema.h"
 #include "searchd/http.h"
 #include "searchd/search.h"
+#include "searchd/search_common.h"
 #include "searchd/search_related.h"
 #include "tests/corpus/test_util.h"
 #include "tests/searchd/handler_util.h"
@@ -355,37 +356,64 @@ TEST(MentionedDaysTest, AroundEachDateOfTheRightYears) {
   EXPECT_TRUE(days_of(db, "").empty());
 }
 
+/// A few articles written to a JSONL file in @p dir, then indexed there.
+class SmallIndex {
+ public:
+  explicit SmallIndex(const corpus::testing::TempDir& dir)
+      : input_(dir.path().string() + "/articles.jsonl"),
+        index_(dir.path().string() + "/index"),
+        out_(input_) {}
+  void add(const std::string& id, const std::string& date, const std::string& title,
+           const std::string& body) {
+    out_ << json{{"id", id},
+                 {"title", title},
+                 {"date", date},
+                 {"categories", {"Actualités"}},
+                 {"url", "https://exemple.org/" + id},
+                 {"body", body}}
+                .dump()
+         << '\n';
+    ++count_;
+  }
+  /// Four articles on other subjects ("meteo" of 2019-07-31, "vendanges", "budget",
+  /// "football"), so that the words of the others have a positive idf.
+  void add_unrelated() {
+    add("meteo", "2019-07-31", "Canicule sur la France", "Des températures record attendues.");
+    add("vendanges", "2019-09-10", "Vendanges précoces", "Les vignerons récoltent tôt.");
+    add("budget", "2020-10-01", "Le budget voté", "Les députés adoptent le budget.");
+    add("football", "2018-07-15", "La finale du Mondial", "Les Bleus champions du monde.");
+  }
+  /// The index folder, or "" when not every article was indexed.
+  std::string build() {
+    out_.close();
+    indexer::Options options;
+    options.index_dir = index_;
+    std::ostringstream err;
+    const bool all = indexer::build(options, {input_}, err).indexed == count_;
+    EXPECT_TRUE(all) << err.str();
+    return all ? index_ : std::string();
+  }
+
+ private:
+  std::string input_, index_;
+  std::ofstream out_;
+  std::size_t count_ = 0;
+};
+
 TEST(RelatedDatesTest, DraftDateFavoursArticlesOfThatDay) {
   corpus::testing::TempDir dir;
-  const std::string input = dir.path().string() + "/articles.jsonl";
+  SmallIndex small(dir);
   {
-    std::ofstream out(input);
-    const auto article = [&](const std::string& id, const std::string& date,
-                             const std::string& title, const std::string& body) {
-      out << json{{"id", id},
-                  {"title", title},
-                  {"date", date},
-                  {"categories", {"Actualités"}},
-                  {"url", "https://exemple.org/" + id},
-                  {"body", body}}
-                 .dump()
-          << '\n';
-    };
-    article("orly-2019", "2019-08-01", "Trafic perturbé à Orly",
-            "Des vols annulés à Orly après un mouvement social des contrôleurs aériens.");
-    article("orly-2018", "2018-07-20", "Les contrôleurs aériens en grève à Orly",
-            "Grève des contrôleurs aériens à Orly : les contrôleurs aériens réclament des "
-            "effectifs, la grève perturbe Orly.");
-    article("meteo", "2019-07-31", "Canicule sur la France", "Des températures record attendues.");
-    article("vendanges", "2019-09-10", "Vendanges précoces", "Les vignerons récoltent tôt.");
-    article("budget", "2020-10-01", "Le budget voté", "Les députés adoptent le budget.");
-    article("football", "2018-07-15", "La finale du Mondial", "Les Bleus champions du monde.");
+    small.add("orly-2019", "2019-08-01", "Trafic perturbé à Orly",
+              "Des vols annulés à Orly après un mouvement social des contrôleurs aériens.");
+    small.add("orly-2018", "2018-07-20", "Les contrôleurs aériens en grève à Orly",
+              "Grève des contrôleurs aériens à Orly : les contrôleurs aériens réclament des "
+              "effectifs, la grève perturbe Orly.");
+    small.add_unrelated();
   }
-  indexer::Options options;
-  options.index_dir = dir.path().string() + "/index";
-  std::ostringstream err;
-  ASSERT_EQ(indexer::build(options, {input}, err).indexed, 6u) << err.str();
-  Searcher searcher{Xapian::Database(options.index_dir)};
+  const std::string index = small.build();
+  ASSERT_FALSE(index.empty());
+  Searcher searcher{Xapian::Database(index)};
   const auto first = [&](const std::string& draft) {
     const std::vector<Hit> hits = searcher.related_to_text(draft, 3, {});
     return hits.empty() ? std::string() : hits.front().id;
@@ -401,6 +429,60 @@ TEST(RelatedDatesTest, DraftDateFavoursArticlesOfThatDay) {
   EXPECT_EQ(first("Grève des contrôleurs aériens à Orly mardi 31 juillet."), "orly-2018");
   // A draft with only a date finds nothing.
   EXPECT_TRUE(searcher.related_to_text("mercredi 31 juillet", 3, {}).empty());
+}
+
+TEST(RelatedTitleTest, TitleSayingTheDraftComesFirst) {
+  corpus::testing::TempDir dir;
+  SmallIndex small(dir);
+  {
+    small.add("tunnel", "2019-08-01", "Fermeture du tunnel de Fourvière à Lyon",
+              "Les automobilistes devront prendre un autre itinéraire pendant plusieurs semaines, "
+              "annonce la métropole.");
+    small.add("chronique", "2019-08-02", "Chronique des régions",
+              "Tunnel de Fourvière : la fermeture du tunnel de Fourvière à Lyon pour travaux, "
+              "Lyon attend la fin des travaux du tunnel.");
+    small.add_unrelated();
+  }
+  const std::string index = small.build();
+  ASSERT_FALSE(index.empty());
+  const Xapian::Database db(index);
+  const std::string draft = "Fermeture du tunnel de Fourvière à Lyon pour travaux.";
+  const analysis::Analyzer words = analysis::make_french_analyzer({true, false});
+  std::vector<std::string> stems;
+  for (const analysis::Token& token : words.analyze(draft)) {
+    stems.push_back(analysis::stem(token.text));
+  }
+  std::sort(stems.begin(), stems.end());
+  stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
+  const auto doc_of = [&](const std::string& id) {
+    return db.get_document(*db.postlist_begin(indexer::id_term(id)));
+  };
+  // Every word of the tunnel article's title is in the draft; none of the chronicle's.
+  std::string id_term;
+  EXPECT_DOUBLE_EQ(detail::title_match(db, doc_of("tunnel"), stems, &id_term), 1.0);
+  EXPECT_EQ(id_term, indexer::id_term("tunnel"));
+  EXPECT_DOUBLE_EQ(detail::title_match(db, doc_of("chronique"), stems), 0.0);
+  // Half of the title's weight: "tunnel" and "lyon" (both in one document) only.
+  const std::vector<std::string> some = {analysis::stem("lyon"), analysis::stem("tunnel")};
+  const double share = detail::title_match(db, doc_of("tunnel"), some);
+  EXPECT_GT(share, 0.3);
+  EXPECT_LT(share, 0.7);
+
+  // By the draft's words alone (the search's BM25), the chronicle repeating them
+  // comes first...
+  const std::vector<std::string> terms = {"fermeture", "tunnel", "fourviere", "lyon", "travaux"};
+  Xapian::Enquire plain(db);
+  plain.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
+  plain.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 1, 0.5));
+  const Xapian::MSet by_words = plain.get_mset(0, 2);
+  ASSERT_EQ(by_words.size(), 2u);
+  EXPECT_EQ(detail::hit_meta(by_words.begin().get_document()).id, "chronique");
+  Searcher searcher{Xapian::Database(index)};
+  const std::vector<Hit> hits = searcher.related_to_text(draft, 3, {});
+  ASSERT_GE(hits.size(), 2u);
+  // ... the article whose title says what the draft says comes first.
+  EXPECT_EQ(hits[0].id, "tunnel") << joined(ids_of(hits));
+  EXPECT_EQ(hits[1].id, "chronique");
 }
 
 // ---- Through the HTTP handlers --------------------------------------------------------
