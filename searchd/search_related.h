@@ -5,11 +5,14 @@
  * and the ESet of its best terms); for a draft, its words weighted by
  * tf * idf against the index, plus a fixed bonus for the articles published
  * around a date the draft mentions ("mercredi 31 juillet": the story's own
- * articles are dated then, its older or later echoes are not). Both give an OR
- * query that the Searcher runs with the usual filters, keeping one of each
- * group of near-duplicates. Alternatives (stems, pseudo-relevance feedback,
- * title and idf boosts, phrases, other weighting schemes, more or fewer terms)
- * were measured and did no better: docs/RELEVANCE.md, "Related articles".
+ * articles are dated then, its older or later echoes are not), then a bonus
+ * for the first candidates whose title says what the draft says (a first
+ * match, before the Searcher's). Both give an OR query that the Searcher runs
+ * with the usual filters, keeping one of each group of near-duplicates.
+ * Alternatives (stems, pseudo-relevance feedback, title terms and idf boosts,
+ * phrases, other weighting schemes, more or fewer terms, capitalised words,
+ * word coverage, lead position) were measured and did no better:
+ * docs/RELEVANCE.md, "Related articles".
  */
 #ifndef FRSEARCH_SEARCHD_SEARCH_RELATED_H
 #define FRSEARCH_SEARCHD_SEARCH_RELATED_H
