@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "indexer/schema.h"
+#include "searchd/query_parts.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
@@ -241,8 +242,8 @@ Xapian::Query with_title_match(const Xapian::Database& db, const Xapian::Query& 
                                const std::vector<std::string>& stems) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  // The search's BM25 (set_order() in search.cc), so the first pass ranks as the second.
-  enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 1, 0.5));
+  // The search's BM25, so the first match ranks as the Searcher's.
+  enquire.set_weighting_scheme(relevance_weight());
   const Xapian::MSet mset = enquire.get_mset(0, kTitleMatchDepth);
   if (mset.empty() || stems.empty()) {
     return query;
