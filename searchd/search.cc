@@ -368,6 +368,7 @@ std::vector<Hit> Searcher::related_hits(const Xapian::Query& terms, unsigned n,
   Xapian::Enquire enquire(db_);
   enquire.set_query(query);
   set_order(enquire, Sort::kRelevance, /*browsing=*/false);
+  enquire.set_weighting_scheme(detail::related_weight());
   detail::NearDuplicates duplicates(words_);  // reposts shown once (search_related.h)
   Highlighter highlighter({}, words_);        // nothing marked: the beginning of each body
   for (Xapian::doccount offset = 0; hits.size() < n && offset < kRelatedScanLimit;

@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "indexer/schema.h"
-#include "searchd/query_parts.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
@@ -238,12 +237,16 @@ double title_match(const Xapian::Database& db, const Xapian::Document& doc,
   return all > 0 ? shared / all : 0;
 }
 
+Xapian::BM25Weight related_weight() {
+  return Xapian::BM25Weight(/*k1=*/1, /*k2=*/0, /*k3=*/1, /*b=*/1, /*min_normlen=*/0.5);
+}
+
 Xapian::Query with_title_match(const Xapian::Database& db, const Xapian::Query& query,
                                const std::vector<std::string>& stems) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
-  // The search's BM25, so the first match ranks as the Searcher's.
-  enquire.set_weighting_scheme(relevance_weight());
+  // The weighting of the second match (Searcher::related_hits), so both rank alike.
+  enquire.set_weighting_scheme(related_weight());
   const Xapian::MSet mset = enquire.get_mset(0, kTitleMatchDepth);
   if (mset.empty() || stems.empty()) {
     return query;

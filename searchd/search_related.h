@@ -27,6 +27,14 @@
 
 namespace frsearch::search::detail {
 
+/// The weighting of related-article matches (both stages, from an article or a
+/// draft): BM25 with k1 1 and documents shorter than half the average length
+/// weighed as that length. Not the search's relevance_weight() (k1 1.5, clamp 0.2,
+/// tuned on short questions): a draft is a long query of many words, and on the
+/// related tuning sample (bench/related/run.sh --offset 1000 --sample 2000) these
+/// settings put the summarised article in the top 5 more often (docs/RELEVANCE.md).
+Xapian::BM25Weight related_weight();
+
 /// OR of the @p n_terms best expansion terms of document @p did, each weighted by
 /// its ESet weight (OP_SCALE_WEIGHT). Only word terms of 3+ bytes, no stop words.
 /// An empty query when the document has no such term.
@@ -49,7 +57,7 @@ double title_match(const Xapian::Database& db, const Xapian::Document& doc,
                    const std::vector<std::string>& stems, std::string* id_term = nullptr);
 
 /// @p query with a second stage: among its kTitleMatchDepth best articles (a first
-/// match, with the search's BM25 and no filters), each gets kTitleMatchWeight x the
+/// match, with related_weight() and no filters), each gets kTitleMatchWeight x the
 /// best one's weight x its title_match() more. An article whose title says what the
 /// draft says is about the draft's story; one that only shares words of its body may
 /// be about another. @p query unchanged when nothing matches.

@@ -25,7 +25,6 @@
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "searchd/http.h"
-#include "searchd/query_parts.h"
 #include "searchd/search.h"
 #include "searchd/search_common.h"
 #include "searchd/search_related.h"
@@ -474,7 +473,7 @@ TEST(RelatedTitleTest, TitleSayingTheDraftComesFirst) {
   const std::vector<std::string> terms = {"fermeture", "tunnel", "fourviere", "lyon", "travaux"};
   Xapian::Enquire plain(db);
   plain.set_query(Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()));
-  plain.set_weighting_scheme(relevance_weight());
+  plain.set_weighting_scheme(detail::related_weight());
   const Xapian::MSet by_words = plain.get_mset(0, 2);
   ASSERT_EQ(by_words.size(), 2u);
   EXPECT_EQ(detail::hit_meta(by_words.begin().get_document()).id, "chronique");
