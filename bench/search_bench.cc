@@ -124,7 +124,6 @@ class BenchContext : public Context {
   explicit BenchContext(Searcher& searcher) : searcher_(searcher) {}
   Searcher& searcher() override { return searcher_; }
   void refresh() override { searcher_.reopen(); }
-  std::string generation() override { return {}; }
   const frsearch::search::Metrics* metrics() const override { return nullptr; }
 
  private:

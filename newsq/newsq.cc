@@ -11,7 +11,6 @@
 #include <xapian.h>
 #include <nlohmann/json.hpp>
 
-#include "indexer/schema.h"
 #include "searchd/search.h"
 #include "searchd/server.h"
 
@@ -41,7 +40,6 @@ class LocalContext : public search::Context {
 
   search::Searcher& searcher() override { return *searcher_; }
   void refresh() override { searcher_.emplace(index_.open()); }
-  std::string generation() override { return searcher_->metadata(schema::kMetaGeneration); }
   const search::Metrics* metrics() const override { return nullptr; }
 
  private:

@@ -65,8 +65,6 @@ class Context {
   /// Replaces the request's Searcher by one on a freshly opened index handle
   /// (after Xapian::DatabaseModifiedError); handlers then retry once.
   virtual void refresh() = 0;
-  /// The index metadata "generation" of the request's handle ("" when absent).
-  virtual std::string generation() = 0;
   /// The daemon's metrics, or null when there are none (tests).
   virtual const Metrics* metrics() const = 0;
   /// Drops the request's handle instead of giving it back for reuse (it failed:

@@ -265,9 +265,7 @@ ParsedQuery finish(Part part, bool fallback) {
   ParsedQuery parsed;
   parsed.fallback = fallback;
   if (part.empty()) {
-    // Every document, as a query of its own: copies of the static
-    // Xapian::Query::MatchAll share one non-atomic reference count across threads.
-    parsed.query = Xapian::Query(std::string());
+    parsed.query = match_all();
     return parsed;
   }
   parsed.query = materialize(part);
@@ -342,7 +340,7 @@ ParsedQuery QueryParser::parse(std::string_view text) const {
     // Never an error for the user (plain words touch no database; this is only
     // reached when memory runs out).
     ParsedQuery parsed;
-    parsed.query = Xapian::Query(std::string());  // not MatchAll: see finish()
+    parsed.query = match_all();
     parsed.fallback = true;
     return parsed;
   }

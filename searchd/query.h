@@ -40,7 +40,7 @@ struct MatchTerms {
 };
 
 struct ParsedQuery {
-  Xapian::Query query;    ///< Xapian::Query::MatchAll for an empty text
+  Xapian::Query query;    ///< every document (match_all()) for an empty text
   MatchTerms highlight;   ///< positive terms only (not excluded ones)
   bool fallback = false;  ///< the syntax was broken; parsed as plain words
 };

@@ -133,11 +133,13 @@ Xapian::BM25Weight relevance_weight() {
   return Xapian::BM25Weight(kBm25K1, /*k2=*/0, /*k3=*/1, kBm25B, kBm25MinNormLen);
 }
 
+Xapian::Query match_all() {
+  return Xapian::Query(std::string());  // the empty term: every document
+}
+
 Xapian::Query materialize(const Part& part) {
   if (part.empty()) return part.query;
-  // Q(std::string()) matches every document like Q::MatchAll, whose static copy's
-  // reference count is not atomic: shared by every thread, it got freed (crash).
-  if (part.negated) return Q(Q::OP_AND_NOT, Q(std::string()), part.query);
+  if (part.negated) return Q(Q::OP_AND_NOT, match_all(), part.query);
   if (part.filter) return Q(Q::OP_SCALE_WEIGHT, part.query, 0.0);
   return part.query;
 }

@@ -41,6 +41,12 @@ inline constexpr double kBm25MinNormLen = 0.2;
 /// The weighting scheme of a relevance-sorted search (Searcher::search, export).
 Xapian::BM25Weight relevance_weight();
 
+/// A query matching every document, built anew for each caller. Never copy
+/// Xapian::Query::MatchAll instead: every copy of that static shares one reference
+/// count that is not atomic, so threads copying it at once can free it while a match
+/// still uses it (the searchd crash, docs/RELIABILITY.md).
+Xapian::Query match_all();
+
 /// Weight of a stem match relative to an exact (folded) match. A document with
 /// the exact word matches both terms, so inflections ("evenements" finds
 /// "Événement") still rank below the exact word. 1.5 measured best on the dev

@@ -44,13 +44,11 @@ bool blank(const std::string& text) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-/// The query of @p q; every document for a blank one. Not Xapian::Query::MatchAll:
-/// copies of that static share its non-atomic reference count across threads
-/// (docs/RELIABILITY.md, the searchd crash).
+/// The query of @p q; every document for a blank one.
 ParsedQuery parse(const Xapian::Database& db, const indexer::SynonymTable& synonyms,
                   const std::string& q) {
   if (blank(q)) {
-    return ParsedQuery{Xapian::Query(std::string()), {}, false};
+    return ParsedQuery{match_all(), {}, false};
   }
   return QueryParser(db, synonyms).parse(q);
 }

@@ -506,11 +506,6 @@ void SearcherPool::Lease::refresh() {
   slot_ = pool_.open_slot();
 }
 
-std::string SearcherPool::Lease::generation() {
-  searcher();
-  return slot_->db.get_metadata(schema::kMetaGeneration);
-}
-
 void SearcherPool::Lease::discard() {
   slot_.reset();
 }

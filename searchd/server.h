@@ -142,7 +142,6 @@ class SearcherPool::Lease : public Context {
 
   Searcher& searcher() override;
   void refresh() override;
-  std::string generation() override;
   const Metrics* metrics() const override { return pool_.metrics_; }
   /// Drops the handle instead of returning it to the pool (it failed).
   void discard();

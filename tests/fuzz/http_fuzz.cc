@@ -21,7 +21,6 @@
 #include <xapian.h>
 #include <nlohmann/json.hpp>
 
-#include "indexer/schema.h"
 #include "searchd/http.h"
 #include "searchd/metrics.h"
 #include "searchd/search.h"
@@ -44,7 +43,6 @@ class FuzzContext : public search::Context {
     db_ = Xapian::Database(index_.index_dir());
     searcher_.emplace(db_);
   }
-  std::string generation() override { return db_.get_metadata(schema::kMetaGeneration); }
   const search::Metrics* metrics() const override { return &metrics_; }
   search::Metrics& recorder() { return metrics_; }
 

@@ -13,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
-#include "indexer/schema.h"
 #include "searchd/http.h"
 #include "searchd/search.h"
 
@@ -25,7 +24,6 @@ class DirContext : public Context {
   explicit DirContext(const std::string& dir) : searcher_(Xapian::Database(dir)) {}
   Searcher& searcher() override { return searcher_; }
   void refresh() override {}
-  std::string generation() override { return searcher_.metadata(schema::kMetaGeneration); }
   const Metrics* metrics() const override { return nullptr; }
 
  private:

@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include "indexer/indexer.h"
-#include "indexer/schema.h"
 #include "searchd/http.h"
 #include "searchd/metrics.h"
 #include "searchd/search.h"
@@ -51,7 +50,6 @@ class TestContext : public Context {
     ++refreshes;
     refresh_searcher();
   }
-  std::string generation() override { return db_.get_metadata(schema::kMetaGeneration); }
   const Metrics* metrics() const override { return &metrics_; }
   void discard() override { ++discards; }
 
