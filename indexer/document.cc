@@ -46,25 +46,49 @@ bool is_alphabetic(std::string_view s) {
 
 }  // namespace
 
-const std::string& StemCache::stem(const std::string& word) {
-  auto it = stems_.find(word);
-  if (it != stems_.end()) return it->second;
-  if (stems_.size() >= kMaxEntries) stems_.clear();
+std::string StemCache::stem(const std::string& word) {
   std::string stem;
   if (!analysis::is_stop_word(word)) stem = analysis::stem(word);
   if (stem.size() > kMaxWordBytes) stem.clear();
-  return stems_.emplace(word, std::move(stem)).first->second;
+  return stem;
+}
+
+std::uint32_t StemCache::word(const std::string& folded_word) {
+  const auto found = word_numbers_.find(folded_word);
+  if (found != word_numbers_.end()) return found->second;
+  const std::string stem = this->stem(folded_word);
+  std::uint32_t stem_number = kNoStem;
+  if (!stem.empty()) {
+    const auto [s, added] =
+        stem_numbers_.try_emplace(stem, static_cast<std::uint32_t>(stems_.size()));
+    if (added) stems_.push_back({schema::kStem + stem, schema::kTitleStem + stem});
+    stem_number = s->second;
+  }
+  const auto number = static_cast<std::uint32_t>(words_.size());
+  const auto it = word_numbers_.emplace(folded_word, number).first;
+  words_.push_back({&it->first, stem_number});
+  return number;
+}
+
+void StemCache::clear() {
+  word_numbers_.clear();
+  stem_numbers_.clear();
+  words_.clear();
+  stems_.clear();
 }
 
 namespace {
 
-/// Adds the terms of one field to the document. Keeps per-document caches so
-/// that each distinct word is stemmed and checked for a surface form once.
+using Scratch = DocumentMaker::Scratch;
+
+/// Adds the terms of one field to the document. Each distinct word is stemmed
+/// once per thread (StemCache); stems are counted and words marked by number in
+/// the maker's scratch space, which finish() leaves ready for the next document.
 class FieldIndexer {
  public:
-  FieldIndexer(Xapian::Document& doc, StemCache& stems, std::vector<std::string>* spelling,
-               std::vector<std::string>* surfaces)
-      : doc_(doc), stems_(stems), spelling_(spelling), surfaces_(surfaces) {}
+  FieldIndexer(Xapian::Document& doc, StemCache& stems, Scratch& scratch,
+               std::vector<std::string>* spelling, std::vector<std::string>* surfaces)
+      : doc_(doc), stems_(stems), s_(scratch), spelling_(spelling), surfaces_(surfaces) {}
 
   /// Indexes @p text starting at the current position; @p title adds the S/ZS
   /// terms and the title wdf boost.
@@ -76,16 +100,21 @@ class FieldIndexer {
       last = std::max(last, pos);
       const std::string& word = token.text;
       if (word.empty() || word.size() > kMaxWordBytes) continue;
-      const std::string& stem = stems_.stem(word);
-      if (spelling_ != nullptr) words_.insert(word);
+      const std::uint32_t number = stems_.word(word);
+      if (spelling_ != nullptr) mark_word(number);
       if (title) {
         doc_.add_posting(word, pos, schema::kTitleWdfBoost);
-        doc_.add_posting(schema::kTitle + word, pos);
+        s_.title_term.assign(schema::kTitle);
+        s_.title_term += word;
+        doc_.add_posting(s_.title_term, pos);
       } else {
         doc_.add_posting(word, pos);
       }
-      if (!stem.empty()) {
-        StemCount& count = stem_counts_[stem];
+      const std::uint32_t stem = stems_.stem_of(number);
+      if (stem != StemCache::kNoStem) {
+        if (stem >= s_.stem_counts.size()) s_.stem_counts.resize(stems_.stem_count());
+        Scratch::StemCount& count = s_.stem_counts[stem];
+        if (count.all == 0) s_.stems.push_back(stem);
         ++count.all;
         if (title) ++count.title;
       }
@@ -101,18 +130,31 @@ class FieldIndexer {
       std::sort(surfaces_->begin(), surfaces_->end());
       surfaces_->erase(std::unique(surfaces_->begin(), surfaces_->end()), surfaces_->end());
     }
-    for (const auto& [stem, count] : stem_counts_) {
-      doc_.add_term(schema::kStem + stem, count.all);
-      if (count.title != 0) doc_.add_term(schema::kTitleStem + stem, count.title);
+    for (const std::uint32_t stem : s_.stems) {
+      Scratch::StemCount& count = s_.stem_counts[stem];
+      doc_.add_term(stems_.stem_term(stem), count.all);
+      if (count.title != 0) doc_.add_term(stems_.title_stem_term(stem), count.title);
+      count = {};
     }
+    s_.stems.clear();
     if (spelling_ == nullptr) return;
-    for (const std::string& word : words_) {
+    for (const std::uint32_t number : s_.words) {
+      const std::string& word = stems_.word_text(number);
       if (word.size() >= kMinSpellingBytes && is_alphabetic(word)) spelling_->push_back(word);
     }
+    s_.words.clear();
     std::sort(spelling_->begin(), spelling_->end());
   }
 
  private:
+  /// Lists word @p number once per document.
+  void mark_word(std::uint32_t number) {
+    if (number >= s_.word_doc.size()) s_.word_doc.resize(stems_.word_count());
+    if (s_.word_doc[number] == s_.document) return;
+    s_.word_doc[number] = s_.document;
+    s_.words.push_back(number);
+  }
+
   /// "XU<folded>:<lower>" when the word as written had accents or ligatures.
   /// ASCII originals fold to themselves (after lowercasing), so only non-ASCII
   /// ones are looked at. An offset range that still covers an elided article
@@ -122,7 +164,7 @@ class FieldIndexer {
     if (token.end <= token.start || token.end > text.size()) return;
     const std::string_view original = text.substr(token.start, token.end - token.start);
     if (is_ascii(original)) return;
-    if (!surfaces_seen_.emplace(original).second) return;
+    if (!s_.surfaces_seen.emplace(original).second) return;
     std::string surface = analysis::lower(original);
     if (surface == word) return;
     if (analysis::fold(surface) != word) {
@@ -145,15 +187,10 @@ class FieldIndexer {
 
   Xapian::Document& doc_;
   StemCache& stems_;
+  Scratch& s_;
   std::vector<std::string>* spelling_;
   std::vector<std::string>* surfaces_;
   Xapian::termpos next_pos_ = 1;
-  struct StemCount {
-    Xapian::termcount all = 0, title = 0;
-  };
-  std::unordered_map<std::string, StemCount> stem_counts_;
-  std::unordered_set<std::string> words_;               // distinct words, for the spelling list
-  std::unordered_set<std::string_view> surfaces_seen_;  // views into the article's fields
 };
 
 std::string digits_only(std::string_view day) {
@@ -192,6 +229,23 @@ std::string category_term(std::string_view label) {
   return std::string(schema::kCategory) + fold_label(label);
 }
 
+void DocumentMaker::start_document() {
+  // Left over by a document that threw half way.
+  for (const std::uint32_t stem : scratch_.stems) scratch_.stem_counts[stem] = {};
+  scratch_.stems.clear();
+  scratch_.words.clear();
+  scratch_.surfaces_seen.clear();
+  if (stems_.full()) {  // numbers are reused after this: forget the old marks
+    stems_.clear();
+    scratch_.word_doc.clear();
+    scratch_.stem_counts.clear();
+  }
+  if (++scratch_.document == 0) {  // the stamp wrapped around
+    std::fill(scratch_.word_doc.begin(), scratch_.word_doc.end(), 0);
+    scratch_.document = 1;
+  }
+}
+
 Xapian::Document make_document(const corpus::Article& article, const analysis::Analyzer& analyzer,
                                std::vector<std::string>* spelling) {
   StemCache stems;
@@ -200,12 +254,13 @@ Xapian::Document make_document(const corpus::Article& article, const analysis::A
 
 Xapian::Document DocumentMaker::make(const corpus::Article& article,
                                      std::vector<std::string>* spelling,
-                                     std::vector<std::string>* surfaces) const {
+                                     std::vector<std::string>* surfaces) {
   const analysis::Analyzer& analyzer = analyzer_;
+  start_document();
   Xapian::Document doc;
   doc.add_boolean_term(id_term(article.id));
 
-  FieldIndexer fields(doc, stems_, spelling, surfaces);
+  FieldIndexer fields(doc, stems_, scratch_, spelling, surfaces);
   fields.index(article.title, analyzer, true);
   fields.index(article.summary, analyzer, false);
   fields.index(article.body, analyzer, false);

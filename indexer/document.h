@@ -2,15 +2,19 @@
  * @brief make_document() with state kept across documents (internal).
  *
  * Stemming is a large share of the analysis, and a corpus repeats its words:
- * each pipeline worker keeps a StemCache and a DocumentMaker for its whole run.
+ * each pipeline worker keeps a StemCache and a DocumentMaker for its whole run,
+ * so a word already seen costs one hash lookup and no allocation.
  * make_document() (indexer.h) is the same thing with a fresh cache.
  */
 #ifndef FRSEARCH_INDEXER_DOCUMENT_H
 #define FRSEARCH_INDEXER_DOCUMENT_H
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <xapian.h>
@@ -20,18 +24,53 @@
 
 namespace frsearch::indexer {
 
-/// Folded word -> its stem ("" for a stop word). Bounded: cleared when full.
+/// Folded word -> its stem and the stem's "Z" / "ZS" terms, kept across documents.
+/// Words and stems are numbered, so a document counts its stems and marks its
+/// words in flat arrays (DocumentMaker) rather than in maps of strings, and the
+/// prefixed terms are built once per stem rather than once per document.
+/// Bounded: clear() when full(), between documents (numbers are then reused).
 /// One per thread (not thread-safe).
 class StemCache {
  public:
-  const std::string& stem(const std::string& folded_word);
+  /// The stem number of a stop word or of a stem too long to index.
+  static constexpr std::uint32_t kNoStem = 0xFFFFFFFFu;
+
+  explicit StemCache(std::size_t max_words = std::size_t{1} << 18) : max_words_(max_words) {}
+
+  /// The number of @p folded_word (stemmed the first time it is seen).
+  std::uint32_t word(const std::string& folded_word);
+  const std::string& word_text(std::uint32_t word) const { return *words_[word].text; }
+  /// Its stem's number, or kNoStem.
+  std::uint32_t stem_of(std::uint32_t word) const { return words_[word].stem; }
+  const std::string& stem_term(std::uint32_t stem) const { return stems_[stem].term; }
+  const std::string& title_stem_term(std::uint32_t stem) const { return stems_[stem].title_term; }
+
+  std::size_t word_count() const { return words_.size(); }
+  std::size_t stem_count() const { return stems_.size(); }
+  bool full() const { return words_.size() >= max_words_; }
+  void clear();
+
+  /// The stem of @p folded_word, "" for a stop word (what the terms are made of).
+  std::string stem(const std::string& folded_word);
 
  private:
-  static constexpr std::size_t kMaxEntries = 1 << 18;
-  std::unordered_map<std::string, std::string> stems_;
+  struct Word {
+    const std::string* text;  // the key in word_numbers_ (nodes do not move)
+    std::uint32_t stem;
+  };
+  struct Stem {
+    std::string term;        // "Z" + stem
+    std::string title_term;  // "ZS" + stem
+  };
+  std::size_t max_words_;
+  std::unordered_map<std::string, std::uint32_t> word_numbers_;
+  std::unordered_map<std::string, std::uint32_t> stem_numbers_;
+  std::vector<Word> words_;
+  std::vector<Stem> stems_;
 };
 
-/// Builds the documents of one thread (see make_document()).
+/// Builds the documents of one thread (see make_document()). Keeps its scratch
+/// space (stem counts, word marks, surface set) across documents.
 class DocumentMaker {
  public:
   DocumentMaker(const analysis::Analyzer& analyzer, StemCache& stems)
@@ -39,13 +78,29 @@ class DocumentMaker {
   /// With @p surfaces, the document's "XU" pairs (surfaces.h) go there, each once,
   /// instead of into the document as terms.
   Xapian::Document make(const corpus::Article& article, std::vector<std::string>* spelling,
-                        std::vector<std::string>* surfaces = nullptr) const;
+                        std::vector<std::string>* surfaces = nullptr);
+
+  /// Per-document state, reset by each make() (sized by the StemCache's numbers).
+  struct Scratch {
+    struct StemCount {
+      Xapian::termcount all = 0, title = 0;
+    };
+    std::vector<StemCount> stem_counts;   // by stem number
+    std::vector<std::uint32_t> stems;     // stem numbers counted in this document
+    std::vector<std::uint32_t> word_doc;  // by word number: last document that had it
+    std::vector<std::uint32_t> words;     // word numbers seen in this document
+    std::unordered_set<std::string_view> surfaces_seen;  // views into the article
+    std::string title_term;                              // "S" + word buffer
+    std::uint32_t document = 0;                          // this document's stamp
+  };
 
  private:
+  void start_document();
+
   const analysis::Analyzer& analyzer_;
   StemCache& stems_;
+  Scratch scratch_;
 };
-
 }  // namespace frsearch::indexer
 
 #endif  // FRSEARCH_INDEXER_DOCUMENT_H

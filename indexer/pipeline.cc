@@ -114,7 +114,7 @@ class Pipeline {
 
   void analyse() {
     StemCache stems;
-    const DocumentMaker maker(analyzer_, stems);
+    DocumentMaker maker(analyzer_, stems);
     while (std::optional<JobPtr> job = work_.pop()) {
       Job& j = **job;
       try {

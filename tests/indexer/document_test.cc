@@ -1,13 +1,16 @@
 // make_document(): the terms, positions, values and data of small articles,
-// written as compact expected strings (one group of terms per line).
+// written as compact expected strings (one group of terms per line); then a
+// reused DocumentMaker against fresh ones over whole corpora.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "analyzers/analyzer.h"
 #include "corpus/article.h"
+#include "indexer/document.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "test_support.h"
@@ -194,6 +197,108 @@ TEST(CategoryTermTest, LabelsFoldedWordByWord) {
       {"Cœur  de   cible", "Kcoeur de cible"},
   };
   for (const auto& [label, term] : cases) EXPECT_EQ(category_term(label), term) << label;
+}
+
+// DocumentMaker keeps a stem cache and scratch space (stem counts, word marks)
+// across documents: a maker reused over many articles, with a cache large or
+// small enough to be cleared every few documents, must make exactly what a fresh
+// maker makes for each article alone (terms, wdf, positions, values, data, the
+// spelling list and the surface pairs). Over the sample corpus, and over the
+// first 1,000 OrangeSum articles of ../shared when it is there (skipped if not).
+/// Everything a document holds, one line per item.
+std::string dump(const Xapian::Document& doc) {
+  std::string out = "data " + doc.get_data() + "\n";
+  for (auto v = doc.values_begin(); v != doc.values_end(); ++v)
+    out += "value " + std::to_string(v.get_valueno()) + " " + *v + "\n";
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    out += *t + ":" + std::to_string(t.get_wdf());
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+      out += "," + std::to_string(*p);
+    out += "\n";
+  }
+  return out;
+}
+
+/// What one maker makes of one article, spelling and surfaces included.
+std::string made(DocumentMaker& maker, const corpus::Article& article) {
+  std::vector<std::string> spelling, surfaces;
+  std::string out = dump(maker.make(article, &spelling, &surfaces));
+  for (const std::string& word : spelling) out += "spelling " + word + "\n";
+  for (const std::string& pair : surfaces) out += "surface " + pair + "\n";
+  return out;
+}
+
+std::vector<corpus::Article> read(const std::string& path, std::size_t limit) {
+  std::vector<corpus::Article> articles;
+  corpus::read_file(
+      path,
+      [&](corpus::Article&& article) {
+        articles.push_back(std::move(article));
+        return articles.size() < limit;
+      },
+      [](const corpus::Rejection&) { return true; });
+  return articles;
+}
+
+class DocumentMakerTest : public ::testing::Test {
+ protected:
+  /// Counts the articles whose reused-maker output differs from a fresh maker's.
+  void expect_same_as_fresh(const std::vector<corpus::Article>& articles) {
+    ASSERT_FALSE(articles.empty());
+    StemCache big_cache;
+    StemCache small_cache(64);  // cleared every document or two
+    DocumentMaker big(analyzer_, big_cache);
+    DocumentMaker small(analyzer_, small_cache);
+    std::size_t differing = 0;
+    for (const corpus::Article& article : articles) {
+      StemCache fresh_cache;
+      DocumentMaker fresh(analyzer_, fresh_cache);
+      const std::string expected = made(fresh, article);
+      const std::string reused = made(big, article);
+      const std::string cleared = made(small, article);
+      if (reused != expected || cleared != expected) {
+        ++differing;
+        if (differing == 1) {
+          EXPECT_EQ(reused, expected) << "article " << article.id;
+          EXPECT_EQ(cleared, expected) << "article " << article.id;
+        }
+      }
+    }
+    EXPECT_EQ(differing, 0U) << "of " << articles.size();
+    EXPECT_GT(big_cache.word_count(), 64U);  // the small cache really was cleared
+  }
+
+  const analysis::Analyzer analyzer_ = analysis::make_french_analyzer();
+};
+
+TEST_F(DocumentMakerTest, ReusedMakerMakesWhatAFreshOneMakesOnTheSample) {
+  expect_same_as_fresh(read(FRS_SOURCE_DIR "/corpus/sample/articles.jsonl", 1000));
+}
+
+TEST_F(DocumentMakerTest, ReusedMakerMakesWhatAFreshOneMakesOnOrangeSum) {
+  const std::string path = FRS_SOURCE_DIR "/../shared/corpora/orangesum/articles-0.jsonl.gz";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared data at " << path;
+  expect_same_as_fresh(read(path, 1000));
+}
+
+TEST_F(DocumentMakerTest, StemCacheNumbersWordsAndStems) {
+  StemCache cache;
+  const std::uint32_t finance = cache.word("financees");
+  const std::uint32_t financed = cache.word("finance");
+  const std::uint32_t the = cache.word("les");
+  EXPECT_EQ(cache.word("financees"), finance);
+  EXPECT_NE(finance, financed);
+  EXPECT_EQ(cache.word_text(finance), "financees");
+  // One stem for both spellings, its terms built once; none for a stop word.
+  ASSERT_NE(cache.stem_of(finance), StemCache::kNoStem);
+  EXPECT_EQ(cache.stem_of(finance), cache.stem_of(financed));
+  EXPECT_EQ(cache.stem_term(cache.stem_of(finance)), "Z" + cache.stem("financees"));
+  EXPECT_EQ(cache.title_stem_term(cache.stem_of(finance)), "ZS" + cache.stem("financees"));
+  EXPECT_EQ(cache.stem_of(the), StemCache::kNoStem);
+  EXPECT_EQ(cache.stem_count(), 1U);
+  cache.clear();
+  EXPECT_EQ(cache.word_count(), 0U);
+  EXPECT_EQ(cache.word("les"), 0U);
 }
 
 }  // namespace
