@@ -3,7 +3,7 @@
 # over the 36k OrangeSum articles of ../shared/corpora/orangesum and the fixed query
 # list bench/queries/mixed.txt. In process (search_bench --index, through the HTTP
 # route's handler, no sockets), then over HTTP against searchd at concurrency 1 and 16
-# (search_bench --url: httplib client threads with keep-alive). Skips (exit 0) when
+# (search_bench --url: client threads with keep-alive connections). Skips (exit 0) when
 # ../shared is absent.
 #
 # The index is built once with `indexer build --threads 2` into
