@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -58,23 +59,31 @@ bool is_browsing(const Xapian::Query& query) {
 }
 
 /// Relevance (ties: newest first), newest or oldest; browsing sorts by date only.
-void set_order(Xapian::Enquire& enquire, Sort sort, bool browsing) {
+/// Dates are the kSlotSort values, or their ranks in @p keys (same order, no value
+/// read per candidate) when given.
+void set_order(Xapian::Enquire& enquire, Sort sort, bool browsing,
+               Xapian::KeyMaker* keys = nullptr) {
+  const bool reverse = sort != Sort::kOldest;
   if (browsing) {
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_sort_by_value(schema::kSlotSort, /*reverse=*/sort != Sort::kOldest);
+    if (keys) {
+      enquire.set_sort_by_key(keys, reverse);
+    } else {
+      enquire.set_sort_by_value(schema::kSlotSort, reverse);
+    }
     return;
   }
   enquire.set_weighting_scheme(relevance_weight());  // BM25 as tuned (query_parts.h)
-  switch (sort) {
-    case Sort::kRelevance:
+  if (sort == Sort::kRelevance) {
+    if (keys) {
+      enquire.set_sort_by_relevance_then_key(keys, /*reverse=*/true);
+    } else {
       enquire.set_sort_by_relevance_then_value(schema::kSlotSort, /*reverse=*/true);
-      break;
-    case Sort::kNewest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotSort, /*reverse=*/true);
-      break;
-    case Sort::kOldest:
-      enquire.set_sort_by_value_then_relevance(schema::kSlotSort, /*reverse=*/false);
-      break;
+    }
+  } else if (keys) {
+    enquire.set_sort_by_key_then_relevance(keys, reverse);
+  } else {
+    enquire.set_sort_by_value_then_relevance(schema::kSlotSort, reverse);
   }
 }
 
@@ -93,6 +102,25 @@ Hit make_hit(const Xapian::Document& doc, double score, Highlighter& highlighter
   hit.score = score;
   hit.snippet = highlighter.snippet(detail::stored_text(doc));
   return hit;
+}
+
+/// The hits of @p page, in its order, read from @p db in docid order: neighbouring
+/// documents share B-tree blocks, so ~10 fewer of a query's ~125 block reads (36k
+/// articles, 10 hits).
+std::vector<Hit> read_hits(const Xapian::Database& db,
+                           const std::vector<std::pair<Xapian::docid, double>>& page,
+                           Highlighter& highlighter) {
+  std::vector<std::size_t> order(page.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return page[a].first < page[b].first; });
+  std::vector<Hit> hits(page.size());
+  for (std::size_t i : order) {
+    hits[i] = make_hit(db.get_document(page[i].first), page[i].second, highlighter);
+  }
+  return hits;
 }
 
 /// Browsing (every document matches) from the table alone: counts every document
@@ -269,9 +297,11 @@ SearchResult Searcher::search(const SearchRequest& request) {
     const std::uint64_t first = std::uint64_t(std::max(request.page, 1u) - 1) * request.per_page;
     const auto offset = static_cast<Xapian::doccount>(std::min<std::uint64_t>(first, all));
     Xapian::MSet mset;
-    std::vector<Xapian::docid> browsed;  // the page of a browse served by the table
+    std::vector<Xapian::docid> browsed;        // the page of a browse served by the table
+    std::optional<detail::SortRankKeys> keys;  // outlives the matches of enquire
     if (const detail::FacetTable* table = facet_table()) {
       detail::FacetCounter counter(*table, db_, request.filters);
+      set_order(enquire, request.sort, browsing, &keys.emplace(*table));  // db_: one local shard
       if (browsing && !table->by_date().empty()) {
         browsed =
             browse_page(*table, counter, request.sort, offset, std::min(request.per_page, all));
@@ -319,13 +349,15 @@ SearchResult Searcher::search(const SearchRequest& request) {
       }
     }
 
-    Highlighter highlighter(parsed.highlight, words_);
+    std::vector<std::pair<Xapian::docid, double>> page;  // in the answer's order
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      r.hits.push_back(make_hit(it.get_document(), browsing ? 0 : it.get_weight(), highlighter));
+      page.emplace_back(*it, browsing ? 0 : it.get_weight());
     }
     for (Xapian::docid docid : browsed) {
-      r.hits.push_back(make_hit(db_.get_document(docid), 0, highlighter));
+      page.emplace_back(docid, 0);
     }
+    Highlighter highlighter(parsed.highlight, words_);
+    r.hits = read_hits(db_, page, highlighter);
     if (!browsing) {
       r.suggestion = detail::did_you_mean(db_, words_, request.q);
     }

@@ -138,7 +138,8 @@ FacetTable::FacetTable(const Xapian::Database& db) : revision_(db.get_revision()
   months_ = read_slot(db, schema::kSlotMonth, month_values_);
   combinations_ = read_slot(db, schema::kSlotCategories, combination_values_);
   std::vector<std::string> sort_values;
-  const std::vector<std::uint32_t> sort_rank = read_sorted_slot(db, schema::kSlotSort, sort_values);
+  sort_ranks_ = read_sorted_slot(db, schema::kSlotSort, sort_values);
+  const std::vector<std::uint32_t>& sort_rank = sort_ranks_;
   by_date_.assign(sort_values.size(), 0);
   Xapian::doccount documents = 0;
   bool distinct = true;
@@ -156,6 +157,13 @@ FacetTable::FacetTable(const Xapian::Database& db) : revision_(db.get_revision()
   } else {
     by_date_.erase(by_date_.begin());  // index 0: "no value"
   }
+}
+
+std::string SortRankKeys::operator()(const Xapian::Document& doc) const {
+  const std::uint32_t rank = table_.sort_rank(doc.get_docid());
+  const char key[4] = {static_cast<char>(rank >> 24), static_cast<char>(rank >> 16),
+                       static_cast<char>(rank >> 8), static_cast<char>(rank)};
+  return std::string(key, sizeof key);
 }
 
 bool FacetTable::usable(const Xapian::Database& db) {
