@@ -140,6 +140,35 @@ void fold_code_point(UChar32 c, std::string& out) {
   fold_code_point_slow(c, out);
 }
 
+/// lowercase() without ICU's case mapper for a word of ASCII and U+0080..U+017F
+/// (Latin-1 Supplement, Latin Extended-A: every French letter). There the full
+/// lowercase mapping is the simple one, one code point for one, except U+0130 (İ),
+/// left to ICU. False, with @p out unspecified, for anything else.
+bool lowercase_latin(std::string_view word, std::string& out) {
+  out.clear();
+  out.reserve(word.size());
+  const auto* s = reinterpret_cast<const std::uint8_t*>(word.data());
+  const std::size_t n = word.size();
+  for (std::size_t i = 0; i < n;) {
+    const std::uint8_t b = s[i];
+    if (b < 0x80) {
+      out += (b >= 'A' && b <= 'Z') ? static_cast<char>(b - 'A' + 'a') : static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    // Two-byte sequences of U+0080..U+017F only: lead bytes C2..C5.
+    if (b < 0xC2 || b > 0xC5 || i + 1 >= n || (s[i + 1] & 0xC0) != 0x80) return false;
+    const UChar32 c = ((b & 0x1F) << 6) | (s[i + 1] & 0x3F);
+    if (c == 0x0130) return false;
+    const UChar32 lower = u_tolower(c);
+    if (lower < 0x80 || lower > 0x7FF) return false;  // not one 2-byte code point
+    out += static_cast<char>(0xC0 | (lower >> 6));
+    out += static_cast<char>(0x80 | (lower & 0x3F));
+    i += 2;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string lowercase(std::string_view word) {
@@ -149,6 +178,8 @@ std::string lowercase(std::string_view word) {
     return out;
   }
   std::string out;
+  if (lowercase_latin(word, out)) return out;
+  out.clear();
   out.reserve(word.size());
   icu::StringByteSink<std::string> sink(&out);
   UErrorCode status = U_ZERO_ERROR;

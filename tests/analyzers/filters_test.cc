@@ -1,5 +1,8 @@
 // Each filter alone, and the word functions of analyzer.h (lower, fold, stem, is_stop_word).
 #include <gtest/gtest.h>
+#include <unicode/bytestream.h>
+#include <unicode/casemap.h>
+#include <unicode/unistr.h>
 
 #include <string>
 #include <vector>
@@ -124,6 +127,41 @@ TEST(Words, Lower) {
   EXPECT_EQ(lower("ŒUVRE"), "œuvre");
   EXPECT_EQ(lower("ABC"), "abc");
   EXPECT_EQ(lower(""), "");
+}
+
+/// ICU's full lowercase of @p word (root locale): what lowercase() must give.
+std::string icu_lowercase(const std::string& word) {
+  std::string out;
+  icu::StringByteSink<std::string> sink(&out);
+  UErrorCode status = U_ZERO_ERROR;
+  icu::CaseMap::utf8ToLower("", 0, icu::StringPiece(word), sink, nullptr, status);
+  return U_SUCCESS(status) ? out : word;
+}
+
+std::string utf8(UChar32 c) {
+  std::string out;
+  icu::UnicodeString(c).toUTF8String(out);
+  return out;
+}
+
+// lowercase() maps ASCII and U+0080..U+017F itself, the rest through ICU: every
+// code point of U+0000..U+07FF, alone and inside words, gives what ICU gives.
+TEST(Words, LowercaseMatchesIcuOverLatinGreekCyrillic) {
+  int checked = 0;
+  for (UChar32 c = 1; c < 0x800; ++c) {
+    if (c >= 0xD800 && c <= 0xDFFF) continue;
+    const std::string cp = utf8(c);
+    for (const std::string& word : {cp, "É" + cp + "x", "a" + cp + "ÀŸ" + cp, cp + "Œ"}) {
+      EXPECT_EQ(lowercase(word), icu_lowercase(word)) << "U+" << std::hex << c;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 4 * 0x7FF);
+  // İ (full lowercase i + combining dot), Greek final sigma, invalid UTF-8, a lone
+  // continuation byte, a truncated sequence: ICU's answers.
+  for (const std::string word :
+       {"İSTANBUL", "ÉTÉİ", "ΟΔΟΣ", "ÉΣ", "É\xff", "a\x80" "b", "É\xC3", "\xC3(", "ÀẞB"})
+    EXPECT_EQ(lowercase(word), icu_lowercase(word)) << word;
 }
 
 TEST(Words, Fold) {
