@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -45,7 +46,8 @@ struct CommandLine {
   std::vector<std::string> arguments;  ///< inputs or ids
 };
 
-unsigned parse_count(const std::string& flag, const std::string& text) {
+/// @p text as a number from 1 to @p max; throws UsageError naming @p what otherwise.
+unsigned long parse_number(const std::string& what, const std::string& text, unsigned long max) {
   std::size_t used = 0;
   unsigned long n = 0;
   try {
@@ -53,10 +55,14 @@ unsigned parse_count(const std::string& flag, const std::string& text) {
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || text.empty() || text[0] == '-' || n < 1 || n > kMaxCount)
-    throw UsageError(flag + " wants a number from 1 to " + std::to_string(kMaxCount) + ", not '" +
-                     text + "'");
-  return static_cast<unsigned>(n);
+  if (used != text.size() || text.empty() || text[0] == '-' || n < 1 || n > max)
+    throw UsageError(what + " wants a number from 1 to " + std::to_string(max) + ", not '" + text +
+                     "'");
+  return n;
+}
+
+unsigned parse_count(const std::string& flag, const std::string& text) {
+  return static_cast<unsigned>(parse_number(flag, text, kMaxCount));
 }
 
 CommandLine parse(int argc, char** argv) {
@@ -114,6 +120,10 @@ CommandLine parse(int argc, char** argv) {
     throw UsageError("stats takes no argument besides --index DIR");
   if (!cl.threads_given) cl.options.threads = std::max(1u, std::thread::hardware_concurrency());
   cl.options.progress = ::isatty(STDERR_FILENO) == 1;
+  // Documents per part database of build (Options::part_documents): a knob for
+  // benchmarks and tests, not an option of SPEC.md.
+  if (const char* part_docs = std::getenv("FRS_BUILD_PART_DOCS"); part_docs && *part_docs)
+    cl.options.part_documents = parse_number("FRS_BUILD_PART_DOCS", part_docs, 100000000);
   return cl;
 }
 

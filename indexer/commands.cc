@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
+#include "indexer/hash.h"
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
 #include "indexer/pipeline.h"
@@ -27,6 +29,10 @@ constexpr std::size_t kAddCommitEvery = 2000;
 /// documents took about 27/29/31/38 CPU-s and 130/180/270/470 MiB of RSS; on 4k,
 /// 250/500/1000/2000 took 10.1/10.9/11.3/12+ CPU-s (3 runs each, load ~20).
 constexpr std::size_t kBuildCommitEvery = 500;
+/// build writes each writer's documents as databases of at most this many
+/// documents, joined at the end (PartWriter in shards.h); Options::part_documents
+/// or $FRS_BUILD_PART_DOCS (cli.cc) overrides it.
+constexpr std::size_t kBuildPartDocuments = 20000;
 
 std::string rejection_text(const corpus::Rejection& r) {
   return r.file + ":" + std::to_string(r.line) + ": " + r.reason;
@@ -209,53 +215,52 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   const std::string generation_path = dir.generation_path(generation);
   const unsigned shard_count = std::max(1u, options.shards);
   // One Xapian writer is the pipeline's bottleneck: with threads to spare, one
-  // shard is written as two parts side by side, then merged by the compactor
+  // shard is written by two writers side by side, then merged by the compactor
   // (a small cost next to the writing, and the shard comes out compact).
-  const bool merge = shard_count == 1 && options.threads >= 2;
-  const std::vector<std::string> paths =
-      merge ? std::vector<std::string>{generation_path + "/part-0", generation_path + "/part-1"}
-            : shard_paths(dir, generation, shard_count);
+  const bool two_writers = shard_count == 1 && options.threads >= 2;
+  const unsigned writer_count = two_writers ? 2 : shard_count;
+  const std::size_t part_documents =
+      options.part_documents != 0 ? options.part_documents : kBuildPartDocuments;
 
   PendingGeneration pending(dir, generation);
   std::filesystem::create_directories(generation_path);
-  // Nobody reads this generation before its swap, and a crash discards it: no
-  // fsync per commit (DB_NO_SYNC), one sync_tree() before the swap instead, and
-  // blocks updated in place rather than copied on write (DB_DANGEROUS: about 10%
-  // less CPU on 4k articles; an unclean stop leaves the parts unreadable, and the
-  // next build removes them).
-  ShardSet shards(paths, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS,
-                  generation);
-  std::vector<std::size_t> written(shards.size());     // each element used by its shard's writer
-  std::vector<SurfaceCounts> surfaces(shards.size());  // likewise
+  // Each writer writes its documents as parts of at most part_documents
+  // (PartWriter), inside the generation: a stopped build leaves none behind.
+  std::vector<std::unique_ptr<PartWriter>> parts;
+  for (unsigned w = 0; w < writer_count; ++w)
+    parts.push_back(std::make_unique<PartWriter>(generation_path + "/part-" + std::to_string(w),
+                                                 part_documents, kBuildCommitEvery, generation));
+  std::vector<SurfaceCounts> surfaces(writer_count);  // each element used by its writer
   ShardWriters writers(
-      shards.size(),
-      [&shards, &written, &surfaces](unsigned shard, Prepared&& prepared) {
-        surfaces[shard].add(prepared.surfaces);
-        if (prepared.duplicate)
-          shards[shard].replace_document(id_term(prepared.id), prepared.doc);
-        else
-          shards[shard].add_document(prepared.doc);
-        if (++written[shard] % kBuildCommitEvery == 0) shards.commit(shard);
+      writer_count,
+      [&parts, &surfaces](unsigned writer, Prepared&& prepared) {
+        surfaces[writer].add(prepared.surfaces);
+        parts[writer]->write(std::move(prepared));
       },
-      [&shards, &synonyms](unsigned shard) {
-        write_synonyms(shards[shard], synonyms);
-        shards.commit(shard);
+      [&parts, &synonyms](unsigned writer) {
+        write_synonyms(parts[writer]->current(), synonyms);
+        parts[writer]->close();
       });
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.surfaces = true;
   const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     if (prepared.duplicate) ++run.summary().replaced;
-    const unsigned shard = shards.route(prepared.id);
-    writers.submit(shard, std::move(prepared));
+    const unsigned writer = shard_of(prepared.id, writer_count);
+    writers.submit(writer, std::move(prepared));
   });
   if (!complete) {
     writers.abort();
     return run.finish(true);  // ~PendingGeneration removes the partial generation
   }
   writers.finish();
-  shards.close();
-  if (merge) merge_into_one(paths, IndexDir::shard_path(generation_path, 0));
+  // The parts of each shard joined in writer then part order (the documents'
+  // order of a build written in one database per writer), shards in parallel.
+  run_parallel(shard_count, options.threads, [&](unsigned shard) {
+    std::vector<std::string> paths = parts[shard]->parts();
+    if (two_writers) paths.insert(paths.end(), parts[1]->parts().begin(), parts[1]->parts().end());
+    join_parts(paths, IndexDir::shard_path(generation_path, shard));
+  });
   for (std::size_t i = 1; i < surfaces.size(); ++i) surfaces[0].merge(surfaces[i]);
   add_spelling(shard_paths(dir, generation, shard_count), generation, run.summary().indexed,
                surfaces[0]);

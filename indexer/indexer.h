@@ -49,6 +49,9 @@ struct Options {
   /// build/add --synonyms FILE: equivalent expressions stored in every shard
   /// (indexer/synonyms.h); add without it keeps the index's table.
   std::string synonyms;
+  /// build: documents per part database of a writer, joined at the end (0: the
+  /// default, 20000; the `indexer` command reads $FRS_BUILD_PART_DOCS).
+  std::size_t part_documents = 0;
 };
 
 struct Summary {

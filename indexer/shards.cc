@@ -1,11 +1,15 @@
 // ShardSet, the end-of-build spelling pass, and the per-shard writer threads.
 #include "indexer/shards.h"
 
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <utility>
 
 #include "indexer/hash.h"
+#include "indexer/indexer.h"
 #include "indexer/schema.h"
 
 namespace frsearch::indexer {
@@ -38,9 +42,12 @@ unsigned ShardSet::route(const std::string& id) const {
 }
 
 void ShardSet::commit(unsigned shard) {
-  Xapian::WritableDatabase& db = dbs_.at(shard);
+  stamp_and_commit(dbs_.at(shard), generation_);
+}
+
+void stamp_and_commit(Xapian::WritableDatabase& db, unsigned generation) {
   db.set_metadata(schema::kMetaLastUpdate, utc_now_iso8601());
-  db.set_metadata(schema::kMetaGeneration, std::to_string(generation_));
+  db.set_metadata(schema::kMetaGeneration, std::to_string(generation));
   db.commit();
 }
 
@@ -75,6 +82,106 @@ void merge_into_one(const std::vector<std::string>& parts, const std::string& de
   all.compact(destination);
   all.close();
   for (const std::string& part : parts) std::filesystem::remove_all(part);
+}
+
+void join_parts(const std::vector<std::string>& parts, const std::string& destination) {
+  if (parts.size() == 1)
+    std::filesystem::rename(parts[0], destination);
+  else
+    merge_into_one(parts, destination);
+}
+
+void run_parallel(unsigned count, unsigned threads, const std::function<void(unsigned)>& task) {
+  std::atomic<unsigned> next{0};
+  std::mutex mutex;
+  std::exception_ptr failure;
+  const auto work = [&] {
+    for (unsigned i; (i = next++) < count;) {
+      try {
+        task(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!failure) failure = std::current_exception();
+        next = count;  // start nothing more
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < std::min(std::max(1u, threads), count); ++t) helpers.emplace_back(work);
+  work();
+  for (std::thread& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+PartWriter::PartWriter(std::string prefix, std::size_t part_documents, std::size_t commit_every,
+                       unsigned generation)
+    : prefix_(std::move(prefix)),
+      part_documents_(std::max<std::size_t>(1, part_documents)),
+      commit_every_(std::max<std::size_t>(1, commit_every)),
+      generation_(generation) {
+  open_next();
+}
+
+void PartWriter::open_next() {
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%03zu", parts_.size());
+  parts_.push_back(prefix_ + suffix);
+  // Nobody reads a part, and a crash discards the whole generation: no fsync per
+  // commit (DB_NO_SYNC), and blocks updated in place rather than copied on write
+  // (DB_DANGEROUS: about 10% less CPU on 4k articles).
+  db_ = Xapian::WritableDatabase(
+      parts_.back(), Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
+  in_part_ = 0;
+}
+
+void PartWriter::commit() {
+  stamp_and_commit(db_, generation_);
+}
+
+int PartWriter::closed_part_with(const std::string& term) const {
+  for (std::size_t part = parts_.size() - 1; part-- > 0;)
+    if (Xapian::Database(parts_[part]).term_exists(term)) return static_cast<int>(part);
+  return -1;
+}
+
+void PartWriter::write(Prepared&& prepared) {
+  if (prepared.duplicate) {
+    // Rare: look for the earlier record in the closed parts first, then here.
+    std::string term = id_term(prepared.id);
+    const int part = closed_part_with(term);
+    if (part >= 0)
+      late_replacements_.emplace_back(part, std::move(term), std::move(prepared.doc));
+    else
+      db_.replace_document(term, prepared.doc);
+    return;  // a replacement adds no document to the part
+  }
+  if (in_part_ == part_documents_) {
+    commit();
+    db_.close();
+    open_next();
+  }
+  db_.add_document(prepared.doc);
+  if (++in_part_ % commit_every_ == 0) commit();
+}
+
+void PartWriter::close() {
+  commit();
+  db_.close();
+  std::size_t open_part = parts_.size();
+  Xapian::WritableDatabase db;
+  for (auto& [part, term, doc] : late_replacements_) {
+    if (part != open_part) {
+      if (open_part != parts_.size()) stamp_and_commit(db, generation_);
+      db = Xapian::WritableDatabase(parts_[part], Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+      open_part = part;
+    }
+    db.replace_document(term, doc);
+  }
+  if (open_part != parts_.size()) {
+    stamp_and_commit(db, generation_);
+    db.close();
+  }
+  late_replacements_.clear();
 }
 
 std::string utc_now_iso8601() {

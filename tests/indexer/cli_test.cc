@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "indexer/indexer.h"
@@ -93,8 +94,23 @@ std::vector<std::string> expected_ids(const std::string& prefix, int count) {
   return {ids.begin(), ids.end()};
 }
 
+/// Sets an environment variable for the indexer runs of one test.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) { ::setenv(name, value, 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
+};
+
 TEST_F(CliTest, KillDuringBuildKeepsThePreviousIndexAndARerunCompletes) {
   constexpr int kOld = 50, kNew = 3000;
+  // Parts of 400 documents: each writer rolls over to new parts, and a kill may
+  // come while they are being written or joined.
+  const ScopedEnv parts("FRS_BUILD_PART_DOCS", "400");
   const std::string old_in = tmp_.write("old.jsonl", testing::generated_jsonl("old", kOld));
   const std::string new_in = tmp_.write("new.jsonl", testing::generated_jsonl("new", kNew));
   ASSERT_EQ(run_indexer({"build", "--index", index_, old_in}).status, 0);
