@@ -53,10 +53,19 @@ std::string StemCache::stem(const std::string& word) {
   return stem;
 }
 
-std::uint32_t StemCache::word(const std::string& folded_word) {
-  const auto found = word_numbers_.find(folded_word);
-  if (found != word_numbers_.end()) return found->second;
-  const std::string stem = this->stem(folded_word);
+std::uint32_t StemCache::word(std::string_view folded_word) {
+  if (words_.size() * 2 >= slots_.size()) grow();
+  const std::uint64_t hash = fnv1a64(folded_word);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t slot = static_cast<std::size_t>(hash ^ (hash >> 32)) & mask;
+  for (;; slot = (slot + 1) & mask) {
+    const std::uint32_t number = slots_[slot];
+    if (number == kEmpty) break;
+    const Word& w = words_[number];
+    if (w.hash == hash && w.text == folded_word) return number;
+  }
+  std::string text(folded_word);
+  const std::string stem = StemCache::stem(text);
   std::uint32_t stem_number = kNoStem;
   if (!stem.empty()) {
     const auto [s, added] =
@@ -65,13 +74,25 @@ std::uint32_t StemCache::word(const std::string& folded_word) {
     stem_number = s->second;
   }
   const auto number = static_cast<std::uint32_t>(words_.size());
-  const auto it = word_numbers_.emplace(folded_word, number).first;
-  words_.push_back({&it->first, stem_number});
+  words_.push_back({std::move(text), hash, stem_number});
+  slots_[slot] = number;
   return number;
 }
 
+void StemCache::grow() {
+  std::vector<std::uint32_t> slots(std::max<std::size_t>(1024, slots_.size() * 2), kEmpty);
+  const std::size_t mask = slots.size() - 1;
+  for (std::uint32_t number = 0; number < words_.size(); ++number) {
+    const std::uint64_t hash = words_[number].hash;
+    std::size_t slot = static_cast<std::size_t>(hash ^ (hash >> 32)) & mask;
+    while (slots[slot] != kEmpty) slot = (slot + 1) & mask;
+    slots[slot] = number;
+  }
+  slots_ = std::move(slots);
+}
+
 void StemCache::clear() {
-  word_numbers_.clear();
+  slots_.clear();
   stem_numbers_.clear();
   words_.clear();
   stems_.clear();

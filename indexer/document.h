@@ -38,8 +38,9 @@ class StemCache {
   explicit StemCache(std::size_t max_words = std::size_t{1} << 18) : max_words_(max_words) {}
 
   /// The number of @p folded_word (stemmed the first time it is seen).
-  std::uint32_t word(const std::string& folded_word);
-  const std::string& word_text(std::uint32_t word) const { return *words_[word].text; }
+  std::uint32_t word(std::string_view folded_word);
+  /// The word's text; valid until the next call of word().
+  const std::string& word_text(std::uint32_t word) const { return words_[word].text; }
   /// Its stem's number, or kNoStem.
   std::uint32_t stem_of(std::uint32_t word) const { return words_[word].stem; }
   const std::string& stem_term(std::uint32_t stem) const { return stems_[stem].term; }
@@ -51,20 +52,26 @@ class StemCache {
   void clear();
 
   /// The stem of @p folded_word, "" for a stop word (what the terms are made of).
-  std::string stem(const std::string& folded_word);
+  static std::string stem(const std::string& folded_word);
 
  private:
   struct Word {
-    const std::string* text;  // the key in word_numbers_ (nodes do not move)
+    std::string text;
+    std::uint64_t hash;
     std::uint32_t stem;
   };
   struct Stem {
     std::string term;        // "Z" + stem
     std::string title_term;  // "ZS" + stem
   };
+  static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  void grow();
+
   std::size_t max_words_;
-  std::unordered_map<std::string, std::uint32_t> word_numbers_;
-  std::unordered_map<std::string, std::uint32_t> stem_numbers_;
+  // Word numbers by hash, open addressing with linear probing: a word already
+  // seen (almost every token) costs one FNV-1a pass and one or two probes.
+  std::vector<std::uint32_t> slots_;
+  std::unordered_map<std::string, std::uint32_t> stem_numbers_;  // new words only
   std::vector<Word> words_;
   std::vector<Stem> stems_;
 };
