@@ -12,6 +12,8 @@
 #   bench/scale/run.sh [N]                  e.g. bench/scale/run.sh 100000
 #   BUILD_DIR=build-x SHARDS=2 ROUNDS=5 WORK=/var/tmp/scale KEEP=1 bench/scale/run.sh 1000000
 #   NICE=10: run the indexer and searchd under nice -n 10 (shared machine)
+#   FRS_BUILD_PART_DOCS=N: documents per part database of each build writer
+#   (default 20,000; indexer/shards.h PartWriter)
 # WORK keeps the generated corpus (scale-N.jsonl.gz, reused when present); the
 # index is removed at the end unless KEEP=1.
 set -euo pipefail
