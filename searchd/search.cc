@@ -18,6 +18,7 @@
 #include "searchd/search_related.h"
 #include "searchd/search_spelling.h"
 #include "searchd/snippet.h"
+#include "searchd/workers.h"
 
 namespace frsearch::search {
 namespace {
@@ -278,9 +279,27 @@ Searcher::Searcher(Xapian::Database db, std::shared_ptr<detail::FacetTables> tab
       draft_words_(analysis::make_french_analyzer({/*stop_words=*/true, /*stem=*/false})),
       tables_(tables ? std::move(tables) : std::make_shared<detail::FacetTables>()) {}
 
+namespace {
+Xapian::Database combined(const std::vector<Xapian::Database>& parts) {
+  Xapian::Database db;
+  for (const Xapian::Database& part : parts) {
+    db.add_database(part);  // shares the part's internals
+  }
+  return db;
+}
+}  // namespace
+
+Searcher::Searcher(std::vector<Xapian::Database> parts, std::shared_ptr<detail::FacetTables> tables,
+                   Parallel parallel)
+    : Searcher(combined(parts), std::move(tables)) {
+  parts_ = std::move(parts);
+  local_ = true;
+  parallel_ = std::move(parallel);
+}
+
 SearchResult Searcher::search(const SearchRequest& request) {
   const auto start = std::chrono::steady_clock::now();
-  SearchResult result = with_reopen(db_, [&] {
+  auto run = [&] {
     SearchResult r;
     r.query = request.q;
     r.page = request.page;
@@ -296,26 +315,66 @@ SearchResult Searcher::search(const SearchRequest& request) {
     set_order(enquire, request.sort, browsing);
     const std::uint64_t first = std::uint64_t(std::max(request.page, 1u) - 1) * request.per_page;
     const auto offset = static_cast<Xapian::doccount>(std::min<std::uint64_t>(first, all));
+    const Xapian::doccount size = std::min(request.per_page, all);
     Xapian::MSet mset;
-    std::vector<Xapian::docid> browsed;        // the page of a browse served by the table
-    std::optional<detail::SortRankKeys> keys;  // outlives the matches of enquire
-    if (const detail::FacetTable* table = facet_table()) {
-      detail::FacetCounter counter(*table, db_, request.filters);
-      set_order(enquire, request.sort, browsing, &keys.emplace(*table));  // db_: one local shard
-      if (browsing && !table->by_date().empty()) {
-        browsed =
-            browse_page(*table, counter, request.sort, offset, std::min(request.per_page, all));
-      } else {
-        // One unweighted pass over the query without its filters counts the total and
-        // every disjunctive facet by docid; the ranked match then only needs the page.
-        // (Without the parts that only weigh, as BoolWeight ignores them anyway.)
-        count_matches(db_, detail::match_query(parsed.query),
-                      [&](Xapian::Enquire& e) { e.add_matchspy(&counter); });
-        mset = enquire.get_mset(offset, std::min(request.per_page, all));
-      }
+    std::vector<Xapian::docid> browsed;  // the page of a browse served by the table
+    const std::vector<const detail::FacetTable*> tables = facet_tables();
+    std::optional<detail::SortRankKeys> keys;     // outlives the matches of enquire
+    if (tables.size() == 1 && db_.size() == 1) {  // the table's docids are db_'s
+      set_order(enquire, request.sort, browsing, &keys.emplace(*tables[0]));
+    }
+    if (tables.size() == 1 && browsing && !tables[0]->by_date().empty()) {
+      detail::FacetCounter counter(*tables[0], db_, request.filters);
+      browsed = browse_page(*tables[0], counter, request.sort, offset, size);
       r.total = counter.total();
       counter.read_categories(r.category);
       counter.read_dates(r.year, r.month);
+    } else if (!tables.empty()) {
+      // One unweighted pass over the query without its filters counts the total and
+      // every disjunctive facet by docid, shard by shard (each its own docids and
+      // table); the ranked match then only needs the page. (Without the parts that
+      // only weigh, as BoolWeight ignores them anyway.) On a big match the passes run
+      // at the same time on the helper handles (Parallel).
+      std::vector<std::unique_ptr<detail::FacetCounter>> counters(tables.size());
+      if (worth_splitting(parsed.query) && helpers_ready()) {
+        std::vector<std::function<void()>> jobs;
+        jobs.emplace_back([&] { mset = enquire.get_mset(offset, size); });
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+          // Each thread gets a query tree of its own: copies of a Xapian::Query
+          // share a reference count that is not atomic.
+          Xapian::Query own = detail::match_query(parse(db_, synonyms(), request.q).query);
+          jobs.emplace_back([&, i, own] {
+            counters[i] =
+                std::make_unique<detail::FacetCounter>(*tables[i], helpers_[i], request.filters);
+            count_matches(helpers_[i], own,
+                          [&](Xapian::Enquire& e) { e.add_matchspy(counters[i].get()); });
+          });
+        }
+        parallel_.workers->run(jobs);
+        ++splits_;
+      } else {
+        const Xapian::Query counted = detail::match_query(parsed.query);
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+          const Xapian::Database& part = tables.size() == 1 ? db_ : parts_[i];
+          counters[i] = std::make_unique<detail::FacetCounter>(*tables[i], part, request.filters);
+          count_matches(part, counted,
+                        [&](Xapian::Enquire& e) { e.add_matchspy(counters[i].get()); });
+        }
+        mset = enquire.get_mset(offset, size);
+      }
+      if (counters.size() == 1) {
+        r.total = counters[0]->total();
+        counters[0]->read_categories(r.category);
+        counters[0]->read_dates(r.year, r.month);
+      } else {
+        detail::FacetSums sums;
+        for (const auto& counter : counters) {
+          sums.add(*counter);
+        }
+        r.total = sums.total();
+        sums.read_categories(r.category);
+        sums.read_dates(r.year, r.month);
+      }
     } else {
       // Value-slot spies: the main match counts the facets whose own filter is not set.
       // Spies of remote shards (xapian-tcpsrv) come out too high from a match that
@@ -327,7 +386,7 @@ SearchResult Searcher::search(const SearchRequest& request) {
       if (!count_apart) {
         spies.attach(enquire);
       }
-      mset = enquire.get_mset(offset, std::min(request.per_page, all), all);
+      mset = enquire.get_mset(offset, size, all);
       r.total = mset.get_matches_estimated();  // exact: check_at_least covers every document
       if (count_apart && (!categories || !dates)) {
         count_matches(db_, enquire.get_query(), [&](Xapian::Enquire& e) { spies.attach(e); });
@@ -362,7 +421,14 @@ SearchResult Searcher::search(const SearchRequest& request) {
       r.suggestion = detail::did_you_mean(db_, words_, request.q);
     }
     return r;
-  });
+  };
+  SearchResult result;
+  try {
+    result = run();
+  } catch (const Xapian::DatabaseModifiedError&) {
+    reopen();  // the helper handles too: the error may come from one of them
+    result = run();
+  }
   result.took_ms = elapsed_ms(start);
   return result;
 }
@@ -481,25 +547,78 @@ void Searcher::export_matches(const SearchRequest& request,
   }
 }
 
-std::optional<Xapian::rev> Searcher::local_revision() {
+const std::vector<Xapian::Database>& Searcher::parts() {
   if (!local_) {
-    local_ = detail::FacetTable::usable(db_);
+    if (parts_.empty() && detail::FacetTable::usable(db_)) {
+      parts_.push_back(db_);  // the same handle
+    }
+    local_ = true;
   }
-  return *local_ ? std::optional<Xapian::rev>(db_.get_revision()) : std::nullopt;
+  return parts_;
 }
 
-const detail::FacetTable* Searcher::facet_table() {
+std::optional<Xapian::rev> Searcher::local_revision() {
+  const std::vector<Xapian::Database>& own = parts();
+  if (own.empty()) {
+    return std::nullopt;
+  }
+  Xapian::rev sum = 0;  // each part's revision only grows: the sum moves with any of them
+  for (const Xapian::Database& part : own) {
+    sum += part.get_revision();
+  }
+  return sum;
+}
+
+std::vector<const detail::FacetTable*> Searcher::facet_tables() {
+  std::vector<const detail::FacetTable*> out;
   if (!facet_table_) {
-    return nullptr;
+    return out;
   }
-  const auto revision = local_revision();
-  if (!revision) {
-    return nullptr;
+  const std::vector<Xapian::Database>& own = parts();
+  held_.resize(own.size());
+  for (std::size_t i = 0; i < own.size(); ++i) {
+    if (!held_[i] || held_[i]->revision() != own[i].get_revision()) {
+      held_[i] = tables_->get(own[i]);
+    }
+    out.push_back(held_[i].get());
   }
-  if (!table_ || table_->revision() != *revision) {
-    table_ = tables_->get(db_);
+  return out;
+}
+
+bool Searcher::worth_splitting(const Xapian::Query& query) const {
+  if (!parallel_.workers || !parallel_.open_parts || parallel_.min_matches == 0) {
+    return false;
   }
-  return table_.get();
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    if (db_.get_termfreq(*it) >= parallel_.min_matches) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Searcher::helpers_ready() {
+  if (helpers_.empty()) {
+    try {
+      helpers_ = parallel_.open_parts();
+    } catch (const Xapian::Error&) {
+      helpers_.clear();
+    }
+    if (helpers_.size() != parts_.size()) {
+      helpers_.clear();
+      return false;
+    }
+  }
+  // The counts must come from the revision the page comes from.
+  for (std::size_t i = 0; i < helpers_.size(); ++i) {
+    if (helpers_[i].get_revision() != parts_[i].get_revision()) {
+      helpers_[i].reopen();
+      if (helpers_[i].get_revision() != parts_[i].get_revision()) {
+        return false;  // they went past it: the pool reopens this Searcher soon
+      }
+    }
+  }
+  return true;
 }
 
 const IndexState& Searcher::index_state() {
@@ -531,7 +650,11 @@ Xapian::doccount Searcher::documents() const {
 }
 
 bool Searcher::reopen() {
-  return db_.reopen();
+  const bool changed = db_.reopen();
+  for (Xapian::Database& helper : helpers_) {
+    helper.reopen();
+  }
+  return changed;
 }
 
 }  // namespace frsearch::search

@@ -29,6 +29,8 @@ class FacetTable;
 class FacetTables;
 }  // namespace detail
 
+class Workers;  // searchd/workers.h
+
 enum class Sort { kRelevance, kNewest, kOldest };
 
 /// Filters shared by search, related articles and export.
@@ -88,11 +90,32 @@ struct IndexState {
   Xapian::doccount documents = 0;
 };
 
+/// How a Searcher may split one big search over several threads. The exact count
+/// (total and facets) is one unweighted pass over every match, the ranked page
+/// another: on a big match they run at the same time, the count of each local
+/// shard on its own thread and its own handle (a Xapian::Database is used by one
+/// thread at a time), the ranked page on the Searcher's handle.
+struct Parallel {
+  /// Threads shared by a pool's Searchers; null: every search on its caller's thread.
+  Workers* workers = nullptr;
+  /// Opens new handles on the Searcher's shards, one single-shard handle each, in
+  /// the same order; empty result or null: the search is never split.
+  std::function<std::vector<Xapian::Database>()> open_parts;
+  /// A search is split when one of its terms is in at least this many documents
+  /// (a cheap estimate of the match); 0: never.
+  Xapian::doccount min_matches = 20000;
+};
+
 class Searcher {
  public:
   /// @p tables: facet tables shared with the other Searchers of a pool, so that one
   /// table is built per revision rather than one per handle; null: its own.
   explicit Searcher(Xapian::Database db, std::shared_ptr<detail::FacetTables> tables = nullptr);
+  /// Over local single-shard handles @p parts, searched together as one database
+  /// (a folder of shards): each shard's facets are counted with a FacetTable of its
+  /// own, and big searches may be split as @p parallel says.
+  Searcher(std::vector<Xapian::Database> parts, std::shared_ptr<detail::FacetTables> tables,
+           Parallel parallel = {});
 
   SearchResult search(const SearchRequest& request);
   /// The stored record, or nullopt for an unknown id.
@@ -112,12 +135,14 @@ class Searcher {
   /// several databases are open together): "generation", "last_update" (schema.h).
   std::string metadata(const std::string& key) const { return db_.get_metadata(key); }
   /// Generation, last update and document count of the handle's revision: read once
-  /// per revision of a local single-shard index, on every call otherwise (remote or
-  /// several shards, whose revision cannot be asked).
+  /// per revision of a local index, on every call otherwise (a remote shard, whose
+  /// revision cannot be asked).
   const IndexState& index_state();
   /// Picks up a newer revision of the same index, if any. False when there was none
-  /// for sure (Xapian::Database::reopen()).
+  /// for sure (Xapian::Database::reopen()). The helper handles follow.
   bool reopen();
+  /// Searches split over threads so far (for tests and benchmarks).
+  std::size_t splits() const { return splits_; }
   /// Facets from the in-memory per-document table (true, the default) or from
   /// Xapian's value-slot match spies (false, always so for remote shards); both are
   /// exact. For tests and benchmarks that compare the two.
@@ -129,11 +154,20 @@ class Searcher {
   std::vector<Hit> related_hits(const Xapian::Query& terms, unsigned n, const Filters& filters,
                                 const std::string& exclude_id);
 
-  /// The facet table of the current revision, or null when value-slot spies count
-  /// (remote or several shards, or set_facet_table(false); see search_facets.h).
-  const detail::FacetTable* facet_table();
-  /// The revision of a local single-shard handle; nullopt for remote or several shards.
+  /// The facet table of each part at its current revision, or none when value-slot
+  /// spies count (a remote shard, or set_facet_table(false); see search_facets.h).
+  std::vector<const detail::FacetTable*> facet_tables();
+  /// The local single-shard handles db_ is made of (sharing its internals); empty
+  /// when it has a remote shard.
+  const std::vector<Xapian::Database>& parts();
+  /// A number that changes with the revision of any of the local parts (their sum:
+  /// each only grows); nullopt with a remote shard, whose revision cannot be asked.
   std::optional<Xapian::rev> local_revision();
+  /// Whether @p query is big enough to split (Parallel::min_matches).
+  bool worth_splitting(const Xapian::Query& query) const;
+  /// Opens or catches up helpers_ to the revisions of parts_; false when they cannot
+  /// be used for this search (not opened, or a revision they cannot reach).
+  bool helpers_ready();
   /// The index's synonyms (indexer/synonyms.h), per revision like index_state().
   const indexer::SynonymTable& synonyms();
 
@@ -141,9 +175,13 @@ class Searcher {
   analysis::Analyzer words_;        ///< plain French chain: labels, snippets, suggestions
   analysis::Analyzer draft_words_;  ///< French chain without stop words: drafts
   bool facet_table_ = true;
-  std::optional<bool> local_;  ///< whether db_ is one local shard, known after the first use
+  std::optional<bool> local_;  ///< whether parts_ is known (set after the first use)
+  std::vector<Xapian::Database> parts_;
+  Parallel parallel_;
+  std::vector<Xapian::Database> helpers_;  ///< other handles on parts_, for other threads
+  std::size_t splits_ = 0;
   std::shared_ptr<detail::FacetTables> tables_;
-  std::shared_ptr<const detail::FacetTable> table_;
+  std::vector<std::shared_ptr<const detail::FacetTable>> held_;    ///< one per part
   std::optional<Xapian::rev> state_revision_, synonyms_revision_;  ///< what the caches hold
   IndexState state_;
   indexer::SynonymTable synonyms_;

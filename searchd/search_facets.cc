@@ -274,6 +274,34 @@ void FacetCounter::read_dates(std::vector<FacetValue>& years,
   split_dates(table_pairs(months_, table_.month_values()), years, months);
 }
 
+std::vector<std::pair<std::string, Xapian::doccount>> FacetCounter::combination_counts() const {
+  return table_pairs(combinations_, table_.combination_values());
+}
+
+std::vector<std::pair<std::string, Xapian::doccount>> FacetCounter::month_counts() const {
+  return table_pairs(months_, table_.month_values());
+}
+
+// ---- FacetSums ------------------------------------------------------------------
+
+void FacetSums::add(const FacetCounter& counter) {
+  total_ += counter.total();
+  for (const auto& [combination, count] : counter.combination_counts()) {
+    combinations_[combination] += count;
+  }
+  for (const auto& [month, count] : counter.month_counts()) {
+    months_[month] += count;
+  }
+}
+
+void FacetSums::read_categories(std::vector<FacetValue>& out) const {
+  split_categories(combinations_, out);
+}
+
+void FacetSums::read_dates(std::vector<FacetValue>& years, std::vector<FacetValue>& months) const {
+  split_dates(months_, years, months);
+}
+
 // ---- FacetSpies ---------------------------------------------------------------
 
 FacetSpies::FacetSpies(bool categories, bool dates) {

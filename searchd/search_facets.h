@@ -6,8 +6,9 @@
  *    revision of a local single-shard database, so a match counts a document by
  *    its docid (an array lookup) instead of reading two value slots;
  *  - Xapian's built-in ValueCountMatchSpy, for what the table cannot serve: remote
- *    shards (xapian-tcpsrv knows only the built-in spies) and several shards (a
- *    match spy sees each shard's own docids, not the combined ones).
+ *    shards (xapian-tcpsrv knows only the built-in spies), and several shards opened
+ *    as one handle (a match spy sees each shard's own docids, not the combined
+ *    ones); local shards opened one by one get a table each (FacetSums adds them).
  * The category slot holds one value per label combination ("A\x1fB"), which is
  * split here into per-label counts; years are the sums of their months.
  */
@@ -16,9 +17,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -134,6 +137,9 @@ class FacetCounter : public Xapian::MatchSpy {
   void read_categories(std::vector<FacetValue>& out) const;
   /// Year and month counts, by value ascending.
   void read_dates(std::vector<FacetValue>& years, std::vector<FacetValue>& months) const;
+  /// Non-zero counts as (category combination, count) and (month, count) pairs.
+  std::vector<std::pair<std::string, Xapian::doccount>> combination_counts() const;
+  std::vector<std::pair<std::string, Xapian::doccount>> month_counts() const;
 
  private:
   bool category_ok(Xapian::docid docid) const {
@@ -153,6 +159,20 @@ class FacetCounter : public Xapian::MatchSpy {
   std::uint32_t first_day_ = 1, last_day_ = 0;  ///< table day indexes in range, when by_date_
   Xapian::doccount total_ = 0;
   std::vector<Xapian::doccount> combinations_, months_;  ///< by table index
+};
+
+/// The sums of the FacetCounters of several shards searched together (each counts
+/// its own docids with its own table), read like one counter.
+class FacetSums {
+ public:
+  void add(const FacetCounter& counter);
+  Xapian::doccount total() const { return total_; }
+  void read_categories(std::vector<FacetValue>& out) const;
+  void read_dates(std::vector<FacetValue>& years, std::vector<FacetValue>& months) const;
+
+ private:
+  Xapian::doccount total_ = 0;
+  std::map<std::string, Xapian::doccount> combinations_, months_;
 };
 
 /// The value-slot spies of one match (when no FacetTable serves): attach them to

@@ -19,6 +19,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "indexer/index_dir.h"
 #include "indexer/schema.h"
 #include "searchd/search_facets.h"
 
@@ -30,7 +31,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kUsage =
     "usage: searchd --index DIR_OR_tcp://HOST:PORT [--index ...] [--host 127.0.0.1] "
-    "[--port 8080] [--threads N]\n";
+    "[--port 8080] [--threads N] [--split-from N]\n";
 
 constexpr const char* kRemoteScheme = "tcp://";
 
@@ -266,6 +267,8 @@ ServerOptions parse_options(const std::vector<std::string>& args) {
       options.host = value;
     } else if (flag == "--port") {
       options.port = static_cast<int>(parse_count("--port", value, 65535));
+    } else if (flag == "--split-from") {
+      options.split_from = parse_count("--split-from", value, 999999);
     } else if (flag == "--threads") {
       options.threads = parse_count("--threads", value, 1024);
       if (options.threads == 0) {
@@ -298,6 +301,27 @@ Xapian::Database IndexSet::open() const {
   return db;
 }
 
+std::vector<std::string> IndexSet::shard_paths() const {
+  std::vector<std::string> paths;
+  for (const auto& spec : specs_) {
+    if (is_remote(spec)) {
+      return {};
+    }
+    indexer::LiveIndex live;
+    try {
+      live = indexer::IndexDir(spec).live();
+    } catch (const std::exception&) {
+      return {};  // a stub this indexer did not write: opened as a whole
+    }
+    if (live.generation == 0) {
+      paths.push_back(spec);  // no stub: the folder is itself a database
+    } else {
+      paths.insert(paths.end(), live.shards.begin(), live.shards.end());
+    }
+  }
+  return paths;
+}
+
 std::string IndexSet::stamp() const {
   std::string stamp;
   for (const auto& spec : specs_) {
@@ -313,10 +337,10 @@ std::string IndexSet::stamp() const {
 
 /// One index handle and the Searcher over it; used by one request at a time.
 struct SearcherPool::Slot {
-  Slot(Xapian::Database database, std::shared_ptr<detail::FacetTables> tables,
-       std::string opened_stamp, std::uint64_t opened_epoch)
-      : db(database),
-        searcher(std::move(database), std::move(tables)),
+  Slot(Xapian::Database database, Searcher over_it, std::string opened_stamp,
+       std::uint64_t opened_epoch)
+      : db(std::move(database)),
+        searcher(std::move(over_it)),
         stamp(std::move(opened_stamp)),
         epoch(opened_epoch) {}
 
@@ -336,6 +360,57 @@ SearcherPool::SearcherPool(IndexSet index, Metrics* metrics)
     : SearcherPool(std::move(index), metrics, Intervals{}) {}
 
 SearcherPool::~SearcherPool() = default;
+
+void SearcherPool::set_parallel(Workers* workers, Xapian::doccount min_matches) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  workers_ = workers;
+  split_from_ = min_matches;
+}
+
+namespace {
+
+/// A handle on each of @p paths, single local shards.
+std::vector<Xapian::Database> open_each(const std::vector<std::string>& paths) {
+  std::vector<Xapian::Database> parts;
+  for (const auto& path : paths) {
+    parts.emplace_back(path);
+    if (parts.back().size() != 1) {
+      return {};  // a stub of several: not one shard
+    }
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::unique_ptr<SearcherPool::Slot> SearcherPool::new_slot(std::string stamp) {
+  const std::vector<std::string> paths = index_.shard_paths();
+  std::vector<Xapian::Database> parts;
+  try {
+    parts = open_each(paths);
+  } catch (const Xapian::Error&) {
+    parts.clear();  // e.g. a generation removed meanwhile: the stub says what is live
+  }
+  if (parts.empty()) {
+    Xapian::Database db = index_.open();
+    Searcher searcher(db, facet_tables_);
+    return std::make_unique<Slot>(std::move(db), std::move(searcher), std::move(stamp), 0);
+  }
+  Parallel parallel;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    parallel.workers = workers_;
+    parallel.min_matches = split_from_;
+  }
+  // The helpers open the same shards (not the stub, which may name newer ones).
+  parallel.open_parts = [paths] { return open_each(paths); };
+  Xapian::Database db;
+  for (const Xapian::Database& part : parts) {
+    db.add_database(part);
+  }
+  Searcher searcher(std::move(parts), facet_tables_, std::move(parallel));
+  return std::make_unique<Slot>(std::move(db), std::move(searcher), std::move(stamp), 0);
+}
 
 std::unique_ptr<SearcherPool::Lease> SearcherPool::lease() {
   return std::make_unique<Lease>(*this);
@@ -363,7 +438,7 @@ std::unique_ptr<SearcherPool::Slot> SearcherPool::open_slot() {
   const auto started = Clock::now();
   std::unique_ptr<Slot> slot;
   try {
-    slot = std::make_unique<Slot>(index_.open(), facet_tables_, std::move(stamp), 0);
+    slot = new_slot(std::move(stamp));
   } catch (const Xapian::NetworkError& e) {
     const auto now = Clock::now();
     if (now - started >= intervals_.slow_failure) {
@@ -514,9 +589,15 @@ void SearcherPool::Lease::discard() {
 
 Server::Server(ServerOptions options)
     : options_(std::move(options)),
+      workers_(std::make_unique<Workers>(
+          options_.split_from == 0 ? 0 : std::max(1u, std::thread::hardware_concurrency()) - 1)),
       pool_(IndexSet(options_.indexes), &metrics_),
       routes_(api_routes()),
-      http_(std::make_unique<httplib::Server>()) {}
+      http_(std::make_unique<httplib::Server>()) {
+  if (workers_->threads() > 0) {
+    pool_.set_parallel(workers_.get(), options_.split_from);
+  }
+}
 
 Server::~Server() = default;
 

@@ -34,6 +34,7 @@
 
 #include "searchd/http.h"
 #include "searchd/metrics.h"
+#include "searchd/workers.h"
 
 namespace httplib {
 class Server;
@@ -48,6 +49,9 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;       ///< 0 picks a free port (see Server::port())
   unsigned threads = 0;  ///< requests handled at once; 0: the hardware threads, at least 2
+  /// --split-from: a search one of whose terms is in at least this many documents
+  /// uses the idle cores too (search.h, Parallel); 0: never.
+  unsigned split_from = 20000;
 };
 
 /// Parses searchd's command line. Throws std::invalid_argument with the reason.
@@ -59,6 +63,10 @@ class IndexSet {
   explicit IndexSet(std::vector<std::string> specs);
   /// A new handle on every spec. Throws Xapian::Error when one cannot be opened.
   Xapian::Database open() const;
+  /// The database of every local shard of the live generations, in the order
+  /// open() adds them; empty when a spec is remote (or not a folder of this
+  /// indexer). Such paths stay the same until the stub is swapped (stamp()).
+  std::vector<std::string> shard_paths() const;
   /// Identity of the live generation of every local folder: inode, mtime and
   /// size of each DIR/XAPIANDB. It changes when `indexer build` swaps the stub.
   std::string stamp() const;
@@ -97,11 +105,16 @@ class SearcherPool {
   /// Marks the index unreadable (Server::start could not reach a shard), so
   /// that its return is told.
   void mark_unreadable();
+  /// Handles opened from now on may split big searches over @p workers (which must
+  /// outlive the pool's Searchers) from @p min_matches (search.h, Parallel).
+  void set_parallel(Workers* workers, Xapian::doccount min_matches);
 
  private:
   struct Slot;
   std::unique_ptr<Slot> take();
   std::unique_ptr<Slot> open_slot();
+  /// A Searcher on a new handle: shard by shard when every spec is local.
+  std::unique_ptr<Slot> new_slot(std::string stamp);
   void freshen(std::unique_ptr<Slot>& slot, bool look_for_commits);
   void give_back(std::unique_ptr<Slot> slot);
   void note_stamp(const std::string& stamp);
@@ -130,6 +143,8 @@ class SearcherPool {
   Notice notice_;
   /// One facet table per index revision for all the pool's handles (search_facets.h).
   std::shared_ptr<detail::FacetTables> facet_tables_;
+  Workers* workers_ = nullptr;  ///< see set_parallel()
+  Xapian::doccount split_from_ = 0;
 };
 
 /// The request Context of http.h over a pooled Searcher.
@@ -185,6 +200,9 @@ class Server {
 
   ServerOptions options_;
   Metrics metrics_;
+  /// Helper threads of big searches (the cores a request leaves idle); declared
+  /// before the pool, whose Searchers use them, so that it outlives them.
+  std::unique_ptr<Workers> workers_;
   SearcherPool pool_;
   std::vector<Route> routes_;
   std::unique_ptr<httplib::Server> http_;

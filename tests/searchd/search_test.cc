@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -15,7 +16,9 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -29,6 +32,7 @@
 #include "searchd/search_common.h"
 #include "searchd/search_facets.h"
 #include "searchd/snippet.h"
+#include "searchd/workers.h"
 
 namespace frsearch::search {
 namespace {
@@ -243,6 +247,22 @@ std::string facet_string(const std::vector<FacetValue>& values) {
   return out;
 }
 
+SearchRequest page_of_three(const char* q, const Filters& f, Sort sort, unsigned page) {
+  SearchRequest request;
+  request.q = q;
+  request.filters = f;
+  request.sort = sort;
+  request.page = page;
+  request.per_page = 3;
+  return request;
+}
+
+std::string describe(const SearchRequest& r) {
+  return "q=" + r.q + " categories=" + joined(r.filters.categories) + " from=" + r.filters.from +
+         " to=" + r.filters.to + " sort=" + std::to_string(int(r.sort)) +
+         " page=" + std::to_string(r.page);
+}
+
 // ---- Totals, sorts, pagination ------------------------------------------------
 
 TEST_F(SearchTest, EmptyQueryListsEveryArticleNewestFirst) {
@@ -452,15 +472,9 @@ TEST_F(SearchTest, FacetTableCountsLikeTheValueSlotSpies) {
     for (const Filters& f : filters) {
       for (Sort sort : {Sort::kRelevance, Sort::kNewest, Sort::kOldest}) {
         for (unsigned page : {1u, 2u, 3u}) {
-          SearchRequest request;
-          request.q = q;
-          request.filters = f;
-          request.sort = sort;
-          request.page = page;
-          request.per_page = 3;
+          const SearchRequest request = page_of_three(q, f, sort, page);
           const SearchResult table = searcher_->search(request), spied = spies.search(request);
-          SCOPED_TRACE("q=" + std::string(q) + " categories=" + joined(f.categories) +
-                       " from=" + f.from + " to=" + f.to + " page=" + std::to_string(page));
+          SCOPED_TRACE(describe(request));
           EXPECT_EQ(table.total, spied.total);
           EXPECT_EQ(ids_of(table.hits), ids_of(spied.hits));
           EXPECT_EQ(facet_string(table.category), facet_string(spied.category));
@@ -1099,6 +1113,177 @@ TEST_F(SearchTest, AnswerTextIsWhatDumpWrites) {
   odd.category = {{"Santé", 3}, {"\x80", 1}};
   odd.month = {{"2021-12", 7}};
   EXPECT_EQ(to_json_text(odd, index), dumped(odd));
+}
+
+// ---- Parallel search (search.h, Parallel; workers.h) ---------------------------------
+
+// Two jobs that can only both finish if they run at the same time: the helper
+// thread takes one while the caller runs the other.
+TEST(WorkersTest, AnIdleHelperRunsAJobBesideTheCaller) {
+  Workers workers(1);
+  std::atomic<bool> first{false}, second{false};
+  auto wait_for = [](const std::atomic<bool>& flag) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!flag && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    return flag.load();
+  };
+  bool saw_second = false, saw_first = false;
+  std::vector<std::function<void()>> jobs = {[&] {
+                                               first = true;
+                                               saw_second = wait_for(second);
+                                             },
+                                             [&] {
+                                               second = true;
+                                               saw_first = wait_for(first);
+                                             }};
+  workers.run(jobs);
+  EXPECT_TRUE(saw_first && saw_second);
+  EXPECT_EQ(workers.helped(), 1u);
+}
+
+TEST(WorkersTest, EveryJobRunsAndTheFirstErrorReachesTheCaller) {
+  for (unsigned threads : {0u, 1u, 3u}) {
+    Workers workers(threads);
+    std::atomic<int> ran{0};
+    std::vector<std::function<void()>> jobs;
+    for (int i = 0; i < 8; ++i) {
+      jobs.emplace_back([&ran, i] {
+        ++ran;
+        if (i == 3 || i == 6) {
+          throw std::runtime_error("job " + std::to_string(i));
+        }
+      });
+    }
+    try {
+      workers.run(jobs);
+      ADD_FAILURE() << "no exception";
+    } catch (const std::runtime_error& e) {
+      EXPECT_STREQ(e.what(), "job 3");
+    }
+    EXPECT_EQ(ran, 8) << threads << " threads";
+    std::vector<std::function<void()>> none;
+    workers.run(none);
+  }
+}
+
+/// Every field of two answers, scores within 1e-9 (shards: the same statistics,
+/// sums in another order).
+void expect_same_answer(const SearchResult& a, const SearchResult& b) {
+  EXPECT_EQ(a.total, b.total);
+  ASSERT_EQ(ids_of(a.hits), ids_of(b.hits));
+  for (std::size_t i = 0; i < a.hits.size(); ++i) {
+    EXPECT_NEAR(a.hits[i].score, b.hits[i].score, 1e-9);
+    EXPECT_EQ(a.hits[i].snippet, b.hits[i].snippet);
+  }
+  EXPECT_EQ(facet_string(a.category), facet_string(b.category));
+  EXPECT_EQ(facet_string(a.year), facet_string(b.year));
+  EXPECT_EQ(facet_string(a.month), facet_string(b.month));
+  EXPECT_EQ(a.suggestion, b.suggestion);
+}
+
+// A search split over threads (min_matches 1: every search with a term), over one
+// database and over two shards each counted with a table of its own, answers
+// exactly what one thread over one database answers; so do the two shards on one
+// thread (no workers).
+TEST_F(SearchTest, SplitSearchesAnswerLikeOneThread) {
+  Workers workers(1);
+  auto tables = std::make_shared<detail::FacetTables>();
+  const std::vector<std::string> one = {dir_->path() + "/db"};
+  const std::vector<std::string> two = {dir_->path() + "/shard0", dir_->path() + "/shard1"};
+  auto opener = [](std::vector<std::string> paths) {
+    return [paths] {
+      std::vector<Xapian::Database> parts;
+      for (const std::string& path : paths) {
+        parts.emplace_back(path);
+      }
+      return parts;
+    };
+  };
+  auto parallel = [&](const std::vector<std::string>& paths, Workers* with) {
+    Parallel p;
+    p.workers = with;
+    p.open_parts = opener(paths);
+    p.min_matches = 1;
+    return p;
+  };
+  Searcher split_one(opener(one)(), tables, parallel(one, &workers));
+  Searcher split_two(opener(two)(), tables, parallel(two, &workers));
+  Searcher serial_two(opener(two)(), tables, parallel(two, nullptr));
+  std::vector<Filters> filters(4);
+  filters[1].categories = {"Santé", "Politique"};
+  filters[2].from = "2021-06-01";
+  filters[3].categories = {"À la une"};
+  filters[3].to = "2021-12-31";
+  for (const char* q :
+       {"", "santé", "hopital OR coeur", "\"santé publique\"", "vain", "donn*", "sante publiqe"}) {
+    for (const Filters& f : filters) {
+      for (Sort sort : {Sort::kRelevance, Sort::kNewest}) {
+        for (unsigned page : {1u, 2u}) {
+          const SearchRequest request = page_of_three(q, f, sort, page);
+          SCOPED_TRACE(describe(request));
+          const SearchResult expected = searcher_->search(request);
+          {
+            SCOPED_TRACE("one database, split");
+            expect_same_answer(split_one.search(request), expected);
+          }
+          {
+            SCOPED_TRACE("two shards, split");
+            expect_same_answer(split_two.search(request), expected);
+          }
+          {
+            SCOPED_TRACE("two shards, one thread");
+            expect_same_answer(serial_two.search(request), expected);
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(split_one.splits(), 0u);
+  EXPECT_GT(split_two.splits(), 0u);
+  EXPECT_EQ(serial_two.splits(), 0u);
+  // Browsing and small queries are not split below the threshold.
+  Parallel high = parallel(one, &workers);
+  high.min_matches = 1000;
+  Searcher unsplit(opener(one)(), tables, high);
+  SearchRequest request;
+  request.q = "santé";
+  expect_same_answer(unsplit.search(request), searcher_->search(request));
+  EXPECT_EQ(unsplit.splits(), 0u);
+}
+
+// The helper handles follow a commit with the Searcher's own, and counts never
+// mix revisions: after the commit, a handle not reopened answers the old index,
+// a reopened one the new one, split or not.
+TEST_F(SearchTest, SplitSearchesFollowCommits) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  Xapian::WritableDatabase writer = small_index(path, analyzer);
+  writer.commit();
+  Workers workers(1);
+  Parallel p;
+  p.workers = &workers;
+  p.open_parts = [path] { return std::vector<Xapian::Database>{Xapian::Database(path)}; };
+  p.min_matches = 1;
+  Searcher split(std::vector<Xapian::Database>{Xapian::Database(path)}, nullptr, p);
+  SearchRequest request;
+  request.q = "données";
+  EXPECT_EQ(split.search(request).total, 3u);
+  EXPECT_EQ(split.splits(), 1u);
+  for (const char* id : {"a4", "a9"}) {
+    writer.replace_document(indexer::id_term(id), indexer::make_document(article(id), analyzer));
+  }
+  writer.commit();
+  const SearchResult before = split.search(request);  // neither handle reopened yet
+  EXPECT_EQ(before.total, 3u);
+  EXPECT_EQ(before.hits.size(), 3u);
+  split.reopen();
+  const SearchResult after = split.search(request);
+  EXPECT_EQ(after.total, 5u);
+  EXPECT_EQ(after.hits.size(), 5u);
+  EXPECT_EQ(facet_string(after.month), "2021-06:1 2021-12:2 2022-01:1 2022-02:1");
 }
 
 }  // namespace

@@ -446,4 +446,12 @@ TEST(ServerLifecycleTest, RemoteShardThroughXapianTcpsrv) {
   EXPECT_EQ(get_json(client, "/api/search?q=sante", 503)["error"]["code"], "unavailable");
 }
 
+TEST(ServerOptionsTest, SplitFromIsANumberAndZeroTurnsTheSplitOff) {
+  using frsearch::search::parse_options;
+  EXPECT_EQ(parse_options({"--index", "x"}).split_from, 20000u);
+  EXPECT_EQ(parse_options({"--index", "x", "--split-from", "0"}).split_from, 0u);
+  EXPECT_EQ(parse_options({"--index", "x", "--split-from", "5000"}).split_from, 5000u);
+  EXPECT_THROW(parse_options({"--index", "x", "--split-from", "many"}), std::invalid_argument);
+}
+
 }  // namespace
