@@ -13,6 +13,7 @@
 #   BUILD_DIR=build-x SHARDS=2 ROUNDS=5 WORK=/var/tmp/scale KEEP=1 bench/scale/run.sh 1000000
 #   NICE=10: run the indexer and searchd under nice -n 10 (shared machine)
 #   FRS_BUILD_PART_DOCS=N: documents per part database of each build writer
+#   SEARCHD_ARGS="--split-from 0": more searchd flags (word-split, no quoting)
 #   (default 20,000; indexer/shards.h PartWriter)
 # WORK keeps the generated corpus (scale-N.jsonl.gz, reused when present); the
 # index is removed at the end unless KEEP=1.
@@ -74,7 +75,7 @@ grep -E '^indexed ' "$work/build.stderr" | sed 's/^/  indexer: /' || true
 echo "load after build: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"${nice_cmd[@]}" "$build/bin/searchd" --index "$index" --port "$port" --threads 2 \
+"${nice_cmd[@]}" "$build/bin/searchd" --index "$index" --port "$port" --threads 2 ${SEARCHD_ARGS:-} \
   2> "$work/searchd.log" &
 searchd_pid=$!
 status=0
