@@ -159,8 +159,10 @@ TEST(Words, LowercaseMatchesIcuOverLatinGreekCyrillic) {
   EXPECT_EQ(checked, 4 * 0x7FF);
   // İ (full lowercase i + combining dot), Greek final sigma, invalid UTF-8, a lone
   // continuation byte, a truncated sequence: ICU's answers.
-  for (const std::string word :
-       {"İSTANBUL", "ÉTÉİ", "ΟΔΟΣ", "ÉΣ", "É\xff", "a\x80" "b", "É\xC3", "\xC3(", "ÀẞB"})
+  for (const std::string word : {"İSTANBUL", "ÉTÉİ", "ΟΔΟΣ", "ÉΣ", "É\xff",
+                                 "a\x80"
+                                 "b",
+                                 "É\xC3", "\xC3(", "ÀẞB"})
     EXPECT_EQ(lowercase(word), icu_lowercase(word)) << word;
 }
 
