@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git python3
   libxapian-dev xapian-tools libicu-dev nlohmann-json3-dev libcpp-httplib-dev
-  zlib1g-dev libgtest-dev libgmock-dev libbenchmark-dev
+  zlib1g-dev libjemalloc-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Extra groups, asked for by name: `setup.sh browser` adds what the page tests need,
 # `fuzz` clang and libFuzzer (tests/fuzz/run.sh), `load` wrk and curl (bench/load.sh).
