@@ -122,6 +122,7 @@ LiveIndex create_first_generation(const IndexDir& dir) {
   std::filesystem::create_directories(dir.generation_path(generation));
   {
     ShardSet shards(shard_paths(dir, generation, 1), Xapian::DB_CREATE_OR_OVERWRITE, generation);
+    shards[0].set_metadata(schema::kMetaFormat, schema::kFormat);
     shards.commit_all();
     shards.close();
   }
@@ -142,6 +143,7 @@ void add_spelling(const std::vector<std::string>& paths, unsigned generation,
       [&shards, documents, &surfaces](unsigned shard) {
         add_spelling_from_terms(shards[shard], documents);
         surfaces.write(shards[shard]);
+        shards[shard].set_metadata(schema::kMetaFormat, schema::kFormat);
         shards.commit(shard);
       });
   spellers.finish();
@@ -332,13 +334,15 @@ nlohmann::json stats(const std::string& index_dir) {
   const LiveIndex live = dir.live();
   if (live.generation == 0) throw std::runtime_error(index_dir + ": no index here");
   Xapian::Database db;
-  std::string last_update;
+  std::string last_update, format;
   for (const std::string& path : live.shards) {
     Xapian::Database shard(path);
     last_update = std::max(last_update, shard.get_metadata(schema::kMetaLastUpdate));
+    if (format.empty()) format = shard.get_metadata(schema::kMetaFormat);
     db.add_database(shard);
   }
   return {{"documents", db.get_doccount()},
+          {"format", format.empty() ? "1" : format},
           {"last_update", last_update},
           {"shards", live.shards.size()},
           {"generation", live.generation},

@@ -122,55 +122,58 @@ class FieldIndexer {
       const std::string& word = token.text;
       if (word.empty() || word.size() > kMaxWordBytes) continue;
       const std::uint32_t number = stems_.word(word);
-      if (spelling_ != nullptr) mark_word(number);
+      // The exact word without positions (counted here, added by finish()); its
+      // stem with them (schema.h).
+      mark_word(number);
+      s_.word_wdf[number] += title ? schema::kTitleWdfBoost : 1;
       if (title) {
-        doc_.add_posting(word, pos, schema::kTitleWdfBoost);
         s_.title_term.assign(schema::kTitle);
         s_.title_term += word;
         doc_.add_posting(s_.title_term, pos);
-      } else {
-        doc_.add_posting(word, pos);
       }
       const std::uint32_t stem = stems_.stem_of(number);
       if (stem != StemCache::kNoStem) {
-        if (stem >= s_.stem_counts.size()) s_.stem_counts.resize(stems_.stem_count());
-        Scratch::StemCount& count = s_.stem_counts[stem];
-        if (count.all == 0) s_.stems.push_back(stem);
-        ++count.all;
-        if (title) ++count.title;
+        doc_.add_posting(stems_.stem_term(stem), pos);
+        if (title) {
+          if (stem >= s_.title_stem_counts.size()) s_.title_stem_counts.resize(stems_.stem_count());
+          if (s_.title_stem_counts[stem]++ == 0) s_.title_stems.push_back(stem);
+        }
       }
       add_surface_form(word, text, token);
     }
     if (!tokens.empty()) next_pos_ = last + 1 + kFieldGap;
   }
 
-  /// Adds the stem terms, counted over all fields (one Xapian call per stem,
+  /// Adds the exact words and the title stem terms (one Xapian call per term,
   /// not per occurrence), and lists the distinct words worth a spelling entry.
   void finish() {
     if (surfaces_ != nullptr) {
       std::sort(surfaces_->begin(), surfaces_->end());
       surfaces_->erase(std::unique(surfaces_->begin(), surfaces_->end()), surfaces_->end());
     }
-    for (const std::uint32_t stem : s_.stems) {
-      Scratch::StemCount& count = s_.stem_counts[stem];
-      doc_.add_term(stems_.stem_term(stem), count.all);
-      if (count.title != 0) doc_.add_term(stems_.title_stem_term(stem), count.title);
-      count = {};
+    for (const std::uint32_t stem : s_.title_stems) {
+      doc_.add_term(stems_.title_stem_term(stem), s_.title_stem_counts[stem]);
+      s_.title_stem_counts[stem] = 0;
     }
-    s_.stems.clear();
-    if (spelling_ == nullptr) return;
+    s_.title_stems.clear();
     for (const std::uint32_t number : s_.words) {
       const std::string& word = stems_.word_text(number);
-      if (word.size() >= kMinSpellingBytes && is_alphabetic(word)) spelling_->push_back(word);
+      doc_.add_term(word, s_.word_wdf[number]);
+      s_.word_wdf[number] = 0;
+      if (spelling_ != nullptr && word.size() >= kMinSpellingBytes && is_alphabetic(word))
+        spelling_->push_back(word);
     }
     s_.words.clear();
-    std::sort(spelling_->begin(), spelling_->end());
+    if (spelling_ != nullptr) std::sort(spelling_->begin(), spelling_->end());
   }
 
  private:
   /// Lists word @p number once per document.
   void mark_word(std::uint32_t number) {
-    if (number >= s_.word_doc.size()) s_.word_doc.resize(stems_.word_count());
+    if (number >= s_.word_doc.size()) {
+      s_.word_doc.resize(stems_.word_count());
+      s_.word_wdf.resize(stems_.word_count());
+    }
     if (s_.word_doc[number] == s_.document) return;
     s_.word_doc[number] = s_.document;
     s_.words.push_back(number);
@@ -252,14 +255,16 @@ std::string category_term(std::string_view label) {
 
 void DocumentMaker::start_document() {
   // Left over by a document that threw half way.
-  for (const std::uint32_t stem : scratch_.stems) scratch_.stem_counts[stem] = {};
-  scratch_.stems.clear();
+  for (const std::uint32_t stem : scratch_.title_stems) scratch_.title_stem_counts[stem] = 0;
+  scratch_.title_stems.clear();
+  for (const std::uint32_t word : scratch_.words) scratch_.word_wdf[word] = 0;
   scratch_.words.clear();
   scratch_.surfaces_seen.clear();
   if (stems_.full()) {  // numbers are reused after this: forget the old marks
     stems_.clear();
     scratch_.word_doc.clear();
-    scratch_.stem_counts.clear();
+    scratch_.word_wdf.clear();
+    scratch_.title_stem_counts.clear();
   }
   if (++scratch_.document == 0) {  // the stamp wrapped around
     std::fill(scratch_.word_doc.begin(), scratch_.word_doc.end(), 0);

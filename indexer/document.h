@@ -89,13 +89,11 @@ class DocumentMaker {
 
   /// Per-document state, reset by each make() (sized by the StemCache's numbers).
   struct Scratch {
-    struct StemCount {
-      Xapian::termcount all = 0, title = 0;
-    };
-    std::vector<StemCount> stem_counts;   // by stem number
-    std::vector<std::uint32_t> stems;     // stem numbers counted in this document
-    std::vector<std::uint32_t> word_doc;  // by word number: last document that had it
-    std::vector<std::uint32_t> words;     // word numbers seen in this document
+    std::vector<Xapian::termcount> title_stem_counts;  // by stem number
+    std::vector<std::uint32_t> title_stems;            // stem numbers counted in this title
+    std::vector<std::uint32_t> word_doc;               // by word number: last document that had it
+    std::vector<Xapian::termcount> word_wdf;           // by word number: its wdf in this document
+    std::vector<std::uint32_t> words;                  // word numbers seen in this document
     std::unordered_set<std::string_view> surfaces_seen;  // views into the article
     std::string title_term;                              // "S" + word buffer
     std::uint32_t document = 0;                          // this document's stamp

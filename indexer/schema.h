@@ -5,6 +5,16 @@
  * "X" + capitals for our own). Unprefixed terms are folded words and never
  * start with a capital, since analysis lowercases everything.
  *
+ * Positions (index format 2, kFormat): the exact folded words of title, summary
+ * and body carry none; the "Z" stems carry the positions of their tokens, so
+ * phrases and NEAR match on stems ("donnée de santé" finds « données de santé »,
+ * as Elasticsearch's french analyzer and PostgreSQL's tsvector do), and a stop
+ * word, which has no stem, leaves a gap that the query side's window covers.
+ * Title words ("S") keep their positions: a title phrase stays exact. Positions
+ * on every exact word, stop words included, were the largest cost of a build
+ * (docs/PERFORMANCE.md). An index without kMetaFormat (format 1) has positions
+ * on the exact words only: searchd warns that its phrases need a rebuild.
+ *
  * Index folder layout:
  *   DIR/XAPIANDB        Xapian stub file naming the live generation's shard(s),
  *                       e.g. "glass gen-000003/shard-000"; replaced by rename(),
@@ -20,10 +30,14 @@
 namespace frsearch::schema {
 
 // ---- Term prefixes ----------------------------------------------------------
-inline constexpr const char* kId = "Q";          ///< "Q" + id: unique id term (boolean)
-inline constexpr const char* kTitle = "S";       ///< "S" + folded word: title words, with positions
-inline constexpr const char* kStem = "Z";        ///< "Z" + stem (body/summary/title), no positions
-inline constexpr const char* kTitleStem = "ZS";  ///< "ZS" + stem of a title word
+inline constexpr const char* kId = "Q";  ///< "Q" + id: unique id term (boolean)
+/// Unprefixed: folded word of title, summary or body, no positions; wdf = its
+/// count, kTitleWdfBoost per title occurrence.
+inline constexpr const char* kTitle = "S";  ///< "S" + folded word: title words, with positions
+/// "Z" + stem (title, summary, body), with the positions of its tokens; wdf = its
+/// count over all fields. Stop words have no stem.
+inline constexpr const char* kStem = "Z";
+inline constexpr const char* kTitleStem = "ZS";  ///< "ZS" + stem of a title word, no positions
 inline constexpr const char* kCategory = "K";    ///< "K" + folded label ("Ka la une"), boolean
 inline constexpr const char* kYear = "Y";        ///< "Y2021", boolean
 inline constexpr const char* kMonth = "M";       ///< "M202112", boolean
@@ -53,6 +67,10 @@ inline constexpr char kCategorySeparator = '\x1f';
 // Document data: the whole input record as JSON (unknown fields kept).
 inline constexpr const char* kMetaLastUpdate = "last_update";  ///< ISO 8601 UTC of the last commit
 inline constexpr const char* kMetaGeneration = "generation";   ///< decimal generation number
+/// The index format (decimal), written by `indexer build` and by `add` into a new
+/// folder; absent: format 1 (positions on the exact words, not on the stems).
+inline constexpr const char* kMetaFormat = "format";
+inline constexpr const char* kFormat = "2";  ///< what this indexer writes
 
 // ---- Weights ----------------------------------------------------------------
 /// Title words also go into the unprefixed field with this wdf increment,

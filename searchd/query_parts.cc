@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "indexer/document.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 
@@ -78,6 +79,34 @@ std::vector<std::string> split_words(const std::string& expression) {
   return words;
 }
 
+/// True for a leaf of the unprefixed field (a folded word), false for a title word ("S").
+bool word_leaf(const Leaf& leaf) {
+  return !leaf.term.empty() && !(leaf.term[0] >= 'A' && leaf.term[0] <= 'Z');
+}
+
+/// The words of @p expression, folded, as a phrase on their stems: stop words
+/// drop out and the window covers the gap they leave ("ministre de la santé":
+/// ministre, santé within 4 positions, in that order); one stem left is that
+/// stem alone; a phrase of stop words only is the AND of its words (no positions).
+Q stem_phrase(const std::vector<std::string>& words) {
+  std::vector<Q> terms;
+  std::size_t first = 0, last = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string term = positional_term(words[i]);
+    if (term.empty()) continue;
+    if (terms.empty()) first = i;
+    last = i;
+    terms.emplace_back(term);
+  }
+  if (terms.empty()) {
+    const std::vector<Q> exact(words.begin(), words.end());
+    return combine(Q::OP_AND, exact);
+  }
+  if (terms.size() == 1) return terms.front();
+  return Q(Q::OP_PHRASE, terms.begin(), terms.end(),
+           static_cast<Xapian::termcount>(last - first + 1));
+}
+
 /// The folded word of a part that is one unprefixed, non-wildcard word; else nullptr.
 const std::string* single_word(const Part& part) {
   if (part.negated || part.filter || part.leaves.size() != 1) return nullptr;
@@ -128,6 +157,11 @@ std::optional<std::string> date_bound(std::string_view text, bool upper) {
 }
 
 }  // namespace
+
+std::string positional_term(const std::string& folded_word) {
+  const std::string stem = indexer::StemCache::stem(folded_word);
+  return stem.empty() ? std::string() : schema::kStem + stem;
+}
 
 Xapian::BM25Weight relevance_weight() {
   return Xapian::BM25Weight(kBm25K1, /*k2=*/0, /*k3=*/1, kBm25B, kBm25MinNormLen);
@@ -313,12 +347,16 @@ Part PartBuilder::word(std::string_view raw, Field field) {
 
 Part PartBuilder::proximity(const std::vector<std::string>& words) const {
   std::vector<Q> pairs;
+  std::vector<std::string> stems;  // positions are on the stems (schema.h)
+  stems.reserve(words.size());
+  for (const std::string& w : words) stems.push_back(positional_term(w));
   // Neighbours (distance 1), then words one apart (distance 2), weighed less.
   for (std::size_t distance = 1; distance <= 2; ++distance) {
     const double weight = distance == 1 ? kProximityWeight : kSkipProximityWeight;
     for (std::size_t i = 0; i + distance < words.size(); ++i) {
-      if (words[i] == words[i + distance]) continue;
-      const Q pair[] = {Q(words[i]), Q(words[i + distance])};
+      if (stems[i].empty() || stems[i + distance].empty() || stems[i] == stems[i + distance])
+        continue;
+      const Q pair[] = {Q(stems[i]), Q(stems[i + distance])};
       pairs.emplace_back(Q::OP_SCALE_WEIGHT, Q(Q::OP_NEAR, pair, pair + 2, kProximityWindow),
                          weight);
     }
@@ -351,9 +389,7 @@ std::vector<Xapian::Query> PartBuilder::expressions(const std::vector<std::strin
     if (words.size() == 1) {
       queries.emplace_back(words.front());
     } else {
-      const std::vector<Q> terms(words.begin(), words.end());
-      queries.emplace_back(Q::OP_PHRASE, terms.begin(), terms.end(),
-                           static_cast<Xapian::termcount>(terms.size()));
+      queries.push_back(stem_phrase(words));
     }
   }
   return queries;
@@ -389,10 +425,9 @@ std::vector<Part> PartBuilder::equivalents(const std::vector<Part*>& run) {
       part.stop = false;  // asked for through its equivalents
       merge(part.highlight, highlight);
     } else if (!queries.empty()) {
-      std::vector<Q> terms;
-      for (std::size_t k = i; k < i + length; ++k) terms.emplace_back(run[k]->leaves.front().term);
-      queries.insert(queries.begin(), Q(Q::OP_PHRASE, terms.begin(), terms.end(),
-                                        static_cast<Xapian::termcount>(terms.size())));
+      std::vector<std::string> typed;
+      for (std::size_t k = i; k < i + length; ++k) typed.push_back(run[k]->leaves.front().term);
+      queries.insert(queries.begin(), stem_phrase(typed));
       Part part;
       part.query =
           Q(Q::OP_SCALE_WEIGHT, Q(Q::OP_SYNONYM, queries.begin(), queries.end()), kSynonymWeight);
@@ -438,20 +473,73 @@ Part PartBuilder::phrase(std::string_view raw, Field field) {
 
 Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
   std::vector<Q> subqueries;
-  subqueries.reserve(leaves.size());
-  for (const Leaf& leaf : leaves) subqueries.push_back(leaf_query(leaf));
+  std::vector<Q> exact;
+  std::size_t first = 0, last = 0;
+  for (std::size_t i = 0; i < leaves.size(); ++i) {
+    std::optional<Q> query = leaf_query(leaves[i]);
+    if (!query) continue;  // a stop word: a gap the window covers
+    if (subqueries.empty()) first = i;
+    last = i;
+    subqueries.push_back(std::move(*query));
+    note_stem(leaves[i], exact, highlight);
+  }
   Part part;
-  part.query = Q(Q::OP_PHRASE, subqueries.begin(), subqueries.end(),
-                 static_cast<Xapian::termcount>(subqueries.size()));
+  if (subqueries.empty()) {  // stop words only: all of them, anywhere
+    std::vector<Q> all;
+    for (const Leaf& leaf : leaves)
+      all.push_back(leaf.wildcard ? expand_prefix(db_, leaf.term, Q::OP_SYNONYM) : Q(leaf.term));
+    part.query = combine(Q::OP_AND, all);
+  } else {
+    part.query = subqueries.size() == 1 ? subqueries.front()
+                                        : Q(Q::OP_PHRASE, subqueries.begin(), subqueries.end(),
+                                            static_cast<Xapian::termcount>(last - first + 1));
+    part.query = exact_first(std::move(part.query), leaves, exact);
+  }
   part.highlight = std::move(highlight);
   part.leaves = std::move(leaves);
   return part;
 }
 
-Xapian::Query PartBuilder::leaf_query(const Leaf& leaf) const {
-  // Xapian 1.4 cannot put OP_WILDCARD under OP_PHRASE/OP_NEAR, but it can put
-  // an OR of terms.
-  return leaf.wildcard ? expand_prefix(db_, leaf.term, Q::OP_OR) : Q(leaf.term);
+void PartBuilder::note_stem(const Leaf& leaf, std::vector<Xapian::Query>& exact,
+                            MatchTerms& highlight) const {
+  if (!word_leaf(leaf) || leaf.wildcard) return;
+  exact.emplace_back(leaf.term);
+  highlight.stems.insert(indexer::StemCache::stem(leaf.term));
+}
+
+Xapian::Query PartBuilder::exact_first(Xapian::Query stems, const std::vector<Leaf>& leaves,
+                                       const std::vector<Xapian::Query>& exact) const {
+  if (std::none_of(leaves.begin(), leaves.end(), word_leaf)) return stems;  // title words
+  Q query(Q::OP_SCALE_WEIGHT, stems, kStemWeight);
+  if (exact.empty()) return query;
+  return Q(Q::OP_AND_MAYBE, query, combine(Q::OP_OR, exact));
+}
+
+std::optional<Xapian::Query> PartBuilder::leaf_query(const Leaf& leaf) const {
+  if (!word_leaf(leaf)) {
+    // Title words keep their positions. Xapian 1.4 cannot put OP_WILDCARD under
+    // OP_PHRASE/OP_NEAR, but it can put an OR of terms.
+    return leaf.wildcard ? expand_prefix(db_, leaf.term, Q::OP_OR) : Q(leaf.term);
+  }
+  if (!leaf.wildcard) {
+    const std::string term = positional_term(leaf.term);
+    if (term.empty()) return std::nullopt;
+    return Q(term);
+  }
+  // A prefix expands over the exact words, as word* alone does, then each word
+  // found stands for its stem.
+  const Q words = expand_prefix(db_, leaf.term, Q::OP_OR);
+  if (words.get_type() == Q::LEAF_TERM && *words.get_terms_begin() == leaf.term &&
+      db_.get_termfreq(leaf.term) == 0)
+    return words;  // no such word: the bare prefix, which matches nothing
+  std::set<std::string> stems;
+  for (auto t = words.get_unique_terms_begin(); t != words.get_unique_terms_end(); ++t) {
+    std::string term = positional_term(*t);
+    if (!term.empty()) stems.insert(std::move(term));
+  }
+  if (stems.empty()) return std::nullopt;  // stop words only
+  const std::vector<Q> terms(stems.begin(), stems.end());
+  return combine(Q::OP_OR, terms);
 }
 
 Part PartBuilder::category(std::string_view raw, bool allow_wildcard) {
@@ -510,15 +598,35 @@ Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
     return all.build();
   }
   Part out;
-  std::vector<Q> subqueries;
+  std::vector<Q> subqueries, exact;
+  std::vector<Leaf> leaves;
+  std::vector<const Part*> unplaced;  // no positional term: stop words only
   for (const Part& p : parts) {
-    for (const Leaf& leaf : p.leaves) subqueries.push_back(leaf_query(leaf));
+    const std::size_t before = subqueries.size();
+    for (const Leaf& leaf : p.leaves) {
+      leaves.push_back(leaf);
+      std::optional<Q> query = leaf_query(leaf);
+      if (!query) continue;
+      subqueries.push_back(std::move(*query));
+      note_stem(leaf, exact, out.highlight);
+    }
+    if (subqueries.size() == before) unplaced.push_back(&p);
     merge(out.highlight, p.highlight);
   }
-  // Like Xapian's NEAR/n: every word within n positions of the others.
-  const auto span = static_cast<Xapian::termcount>(std::max(window, 1u) + subqueries.size() - 1);
-  out.query = Q(Q::OP_NEAR, subqueries.begin(), subqueries.end(), span);
-  return out;
+  if (subqueries.size() < 2) {  // nothing to be near: every part required
+    Conjunction all;
+    for (const Part& p : parts) all.add(p, Conjunction::Mode::kRequired);
+    return all.build();
+  }
+  // Like Xapian's NEAR/n: every word within n positions of the others; the
+  // stop words left out still count, so the window covers their gaps.
+  const auto span = static_cast<Xapian::termcount>(std::max(window, 1u) + leaves.size() - 1);
+  out.query = exact_first(Q(Q::OP_NEAR, subqueries.begin(), subqueries.end(), span), leaves, exact);
+  if (unplaced.empty()) return out;
+  Conjunction all;
+  all.add(out, Conjunction::Mode::kRequired);
+  for (const Part* p : unplaced) all.add(*p, Conjunction::Mode::kRequired);
+  return all.build();
 }
 
 }  // namespace frsearch::search

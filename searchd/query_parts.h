@@ -26,6 +26,11 @@
 
 namespace frsearch::search {
 
+/// The term that carries the positions of folded word @p folded_word in the
+/// unprefixed field: "Z" + its stem (index format 2, schema.h); "" for a stop
+/// word, which has none. Phrases, NEAR and the proximity bonus use these.
+std::string positional_term(const std::string& folded_word);
+
 /// Relevance ranking is BM25 (Xapian::BM25Weight) with these parameters, measured
 /// on the dev questions (docs/RELEVANCE.md). b = 1: full length normalisation, so a
 /// long article holding many common question words does not outrank the short text
@@ -162,8 +167,22 @@ class PartBuilder {
 
  private:
   std::vector<std::string> fold_words(std::string_view raw) const;
+  /// A phrase of @p leaves: on the stems of unprefixed words (stop words leave
+  /// gaps the window covers; stop words only: the AND of the words), on the
+  /// words themselves in the title.
   Part positional(std::vector<Leaf> leaves, MatchTerms highlight);
-  Xapian::Query leaf_query(const Leaf& leaf) const;
+  /// The positional query of one leaf: a title word itself; a word's stem term,
+  /// nullopt for a stop word; a prefix's words (kWildcardExpansion) as the OR of
+  /// their stem terms, nullopt when they are all stop words.
+  std::optional<Xapian::Query> leaf_query(const Leaf& leaf) const;
+  /// Lists the exact word of a non-wildcard unprefixed @p leaf in @p exact and
+  /// its stem in @p highlight (an inflected phrase is marked in snippets).
+  void note_stem(const Leaf& leaf, std::vector<Xapian::Query>& exact, MatchTerms& highlight) const;
+  /// @p stems, a positional query over the stems of @p leaves, weighed like a
+  /// word's stem (kStemWeight), documents with the @p exact words ranked first
+  /// (OP_AND_MAYBE). Unchanged for title words.
+  Xapian::Query exact_first(Xapian::Query stems, const std::vector<Leaf>& leaves,
+                            const std::vector<Xapian::Query>& exact) const;
   /// @p expressions (folded words joined by spaces) as words and phrases;
   /// their words go into @p highlight.
   std::vector<Xapian::Query> expressions(const std::vector<std::string>& expressions,

@@ -621,6 +621,16 @@ bool Searcher::helpers_ready() {
   return true;
 }
 
+std::string index_format_warning(const Xapian::Database& db) {
+  try {
+    if (db.get_doccount() == 0 || !db.get_metadata(schema::kMetaFormat).empty()) return "";
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+  return "searchd: warning: the index was built by an older indexer (no index format): "
+         "phrases and NEAR find nothing until `indexer build` is run again";
+}
+
 const IndexState& Searcher::index_state() {
   const auto revision = local_revision();
   if (!revision || revision != state_revision_) {

@@ -90,6 +90,11 @@ struct IndexState {
   Xapian::doccount documents = 0;
 };
 
+/// A warning when @p db was written by an indexer older than index format 2
+/// (schema.h: no kMetaFormat, positions on the exact words, where phrases and
+/// NEAR no longer look); "" for a current index or one that cannot say.
+std::string index_format_warning(const Xapian::Database& db);
+
 /// How a Searcher may split one big search over several threads. The exact count
 /// (total and facets) is one unweighted pass over every match, the ranked page
 /// another: on a big match they run at the same time, the count of each local

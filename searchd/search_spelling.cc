@@ -12,6 +12,7 @@
 
 #include "indexer/schema.h"
 #include "indexer/surfaces.h"
+#include "searchd/query_parts.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
@@ -258,7 +259,12 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
     Score score;
     score.freq = freq;
     auto phrase = [&](const std::string& first, const std::string& second) {
-      const Xapian::Query pair[] = {Xapian::Query(first), Xapian::Query(second)};
+      // Positions are on the stems (schema.h); a stop word has none: no count.
+      const std::string a = positional_term(first), b = positional_term(second);
+      if (a.empty() || b.empty()) {
+        return Xapian::doccount{0};
+      }
+      const Xapian::Query pair[] = {Xapian::Query(a), Xapian::Query(b)};
       return count(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, kPhraseWindow));
     };
     if (before) {

@@ -603,7 +603,9 @@ Server::~Server() = default;
 
 void Server::start() {
   try {
-    documents_at_start_ = IndexSet(options_.indexes).open().get_doccount();
+    const Xapian::Database db = IndexSet(options_.indexes).open();
+    documents_at_start_ = db.get_doccount();
+    format_warning_ = index_format_warning(db);
   } catch (const Xapian::Error& e) {
     // Spec by spec: a local folder that does not open is fatal (a typo must
     // not look like an empty search engine); a remote shard may be down for a
@@ -835,6 +837,7 @@ int run_cli(int argc, char** argv) {
     }
     std::cerr << "searchd: " << server.documents_at_start() << " documents from " << from << ", "
               << listening << '\n';
+    if (!server.format_warning().empty()) std::cerr << server.format_warning() << '\n';
   } else {
     for (const auto& reason : server.unreachable()) {
       std::cerr << "searchd: warning: cannot reach " << reason << '\n';

@@ -181,6 +181,8 @@ class Server {
   /// The bound port (useful with port 0).
   int port() const { return port_; }
   Xapian::doccount documents_at_start() const { return documents_at_start_; }
+  /// index_format_warning() of the index start() opened ("" when current).
+  const std::string& format_warning() const { return format_warning_; }
   /// The --index specs that start() could not reach, each with the reason
   /// ("tcp://HOST:PORT: NetworkError: ..."); empty when the index opened.
   const std::vector<std::string>& unreachable() const { return unreachable_; }
@@ -215,6 +217,7 @@ class Server {
   unsigned busy_ = 0, max_busy_ = 1;
   int port_ = 0;
   Xapian::doccount documents_at_start_ = 0;
+  std::string format_warning_;
   std::vector<std::string> unreachable_;
 };
 

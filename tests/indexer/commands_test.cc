@@ -88,6 +88,9 @@ TEST_F(CommandsTest, BuildThenStats) {
       << st["last_update"];
   Xapian::Database db(index_);
   EXPECT_EQ(db.get_metadata(schema::kMetaGeneration), "1");
+  // The index format (stems with positions), for searchd's warning.
+  EXPECT_EQ(db.get_metadata(schema::kMetaFormat), schema::kFormat);
+  EXPECT_EQ(st["format"], schema::kFormat);
 }
 
 TEST_F(CommandsTest, StatsOfAFolderWithoutIndexFails) {

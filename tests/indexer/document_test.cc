@@ -61,11 +61,11 @@ TEST_F(MakeDocumentTest, TermsPositionsAndPrefixes) {
   std::vector<std::string> spelling;
   const Xapian::Document doc = make_document(a, analyzer_, &spelling);
 
-  // Title at 1.., summary after a gap of 100, body after another gap; title
-  // words weigh kTitleWdfBoost in the unprefixed field.
-  EXPECT_EQ(terms(doc, ""),
-            "coeur:1@205 donnees:1@103 du:1@206 hopital:3@1 le:1@204 ouvre:3@2 "
-            "projet:1@207");
+  // Exact words without positions (index format 2); title words weigh
+  // kTitleWdfBoost in the unprefixed field.
+  EXPECT_EQ(terms(doc, ""), "coeur:1 donnees:1 du:1 hopital:3 le:1 ouvre:3 projet:1");
+  // Title words keep theirs: title at 1.., summary after a gap of 100, body
+  // after another gap.
   EXPECT_EQ(terms(doc, "S"), "Shopital:1@1 Souvre:1@2");
   EXPECT_EQ(terms(doc, "Q"), "Qa-1");
   EXPECT_EQ(terms(doc, "K"), "Ka la une Kprojets");
@@ -75,24 +75,43 @@ TEST_F(MakeDocumentTest, TermsPositionsAndPrefixes) {
   EXPECT_EQ(terms(doc, "XU"), "XUcoeur:cœur XUdonnees:données XUhopital:hôpital");
   EXPECT_EQ(joined(spelling, " "), "coeur donnees hopital ouvre projet");
 
-  // Stems: every word but the stop words ("le", "du"), and title words again.
+  // Stems: every word but the stop words ("le" at 204, "du" at 206: gaps), with
+  // the positions of their words; title words again in ZS, without positions.
   std::set<std::string> stems, title_stems;
-  for (const char* w : {"coeur", "donnees", "hopital", "ouvre", "projet"})
-    stems.insert("Z" + analysis::stem(w));
-  for (const char* w : {"hopital", "ouvre"}) title_stems.insert("ZS" + analysis::stem(w));
-  std::vector<std::string> z, zs;
+  const std::pair<const char*, const char*> positioned[] = {{"coeur", "@205"},
+                                                            {"donnees", "@103"},
+                                                            {"hopital", "@1"},
+                                                            {"ouvre", "@2"},
+                                                            {"projet", "@207"}};
+  for (const auto& [w, at] : positioned) stems.insert("Z" + analysis::stem(w) + ":1" + at);
+  for (const char* w : {"hopital", "ouvre"}) title_stems.insert("ZS" + analysis::stem(w) + ":1");
+  EXPECT_EQ(terms(doc, "Z"), joined({stems.begin(), stems.end()}, " "));
+  EXPECT_EQ(terms(doc, "ZS"), joined({title_stems.begin(), title_stems.end()}, " "));
+}
+
+TEST_F(MakeDocumentTest, StemPositionsAndWdfOverFields) {
+  // A stem's wdf counts its words in every field (title words once each); its
+  // positions are those of its words, inflections included.
+  const Xapian::Document doc = make_document(article({{"id", "s"},
+                                                      {"title", "Données"},
+                                                      {"summary", "la donnée"},
+                                                      {"body", "des données, de la santé"},
+                                                      {"date", "2021-01-01"}}),
+                                             analyzer_);
+  const std::string donnee = "Z" + analysis::stem("donnees");
+  ASSERT_EQ(donnee, "Z" + analysis::stem("donnee"));
+  EXPECT_EQ(terms(doc, ""), "de:1 des:1 donnee:1 donnees:4 la:2 sante:1");
+  const std::string sante = "Z" + analysis::stem("sante");
+  EXPECT_EQ(terms(doc, "Z"), joined({donnee + ":3@1,103,205", sante + ":1@208"}, " "));
+  EXPECT_EQ(terms(doc, "ZS"), "ZS" + analysis::stem("donnees") + ":1");
+  // Document length unchanged by the schema: the sum of every wdf.
+  Xapian::termcount length = 0;
+  std::string all;
   for (Xapian::TermIterator t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-    const std::string term = *t;
-    if (term.rfind("ZS", 0) == 0)
-      zs.push_back(term);
-    else if (term.rfind("Z", 0) == 0)
-      z.push_back(term);
-    if (term[0] == 'Z') {
-      EXPECT_EQ(t.positionlist_count(), 0u) << term;
-    }
+    length += t.get_wdf();
+    all += *t + ":" + std::to_string(t.get_wdf()) + " ";
   }
-  EXPECT_EQ(joined(z), joined({stems.begin(), stems.end()}));
-  EXPECT_EQ(joined(zs), joined({title_stems.begin(), title_stems.end()}));
+  EXPECT_EQ(length, 10u + 1u + 4u + 1u) << all;  // words (3 for the title word), S, Z, ZS
 }
 
 TEST_F(MakeDocumentTest, ValuesAndData) {
@@ -127,7 +146,7 @@ TEST_F(MakeDocumentTest, NoCategoryNoSummary) {
   EXPECT_EQ(terms(doc, "K"), "");
   EXPECT_EQ(doc.get_value(schema::kSlotCategories), "");
   // No summary: the body follows the title after one gap.
-  EXPECT_EQ(terms(doc, ""), "a:1@102 ete:3@1 paris:1@103");
+  EXPECT_EQ(terms(doc, ""), "a:1 ete:3 paris:1");
   EXPECT_EQ(terms(doc, "XU"), "XUa:à XUete:été");
   EXPECT_EQ(nlohmann::json::parse(doc.get_value(schema::kSlotMeta))["categories"],
             nlohmann::json::array());
@@ -150,7 +169,9 @@ TEST_F(MakeDocumentTest, OverlongWordsAreSkippedButKeepTheirPosition) {
                                                       {"body", "avant " + longword + " apres"},
                                                       {"date", "2020-01-01"}}),
                                              analyzer_);
-  EXPECT_EQ(terms(doc, ""), "apres:1@104 avant:1@102 x:3@1");
+  EXPECT_EQ(terms(doc, ""), "apres:1 avant:1 x:3");
+  EXPECT_EQ(terms(doc, "Z"), "Z" + analysis::stem("apres") + ":1@104 Z" + analysis::stem("avant") +
+                                 ":1@102 Z" + analysis::stem("x") + ":1@1");
 }
 
 TEST_F(MakeDocumentTest, SpellingWordsAreDistinctAlphabeticAndLongEnough) {
@@ -170,8 +191,8 @@ TEST_F(MakeDocumentTest, StemTermsCountOccurrencesOfEveryInflection) {
                                                       {"date", "2020-01-01"}}),
                                              analyzer_);
   const std::string z = "Z" + analysis::stem("donnees");
-  ASSERT_EQ(z, "Z" + analysis::stem("donnee"));  // one stem for the inflections
-  EXPECT_EQ(terms(doc, "Z"), z + ":4");
+  ASSERT_EQ(z, "Z" + analysis::stem("donnee"));        // one stem for the inflections
+  EXPECT_EQ(terms(doc, "Z"), z + ":4@1,102,103,105");  // "et" at 104 has no stem
   EXPECT_EQ(terms(doc, "ZS"), "ZS" + z.substr(1) + ":1");
 }
 

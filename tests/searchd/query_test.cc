@@ -37,10 +37,42 @@ std::string describe(const Xapian::Query& query) {
 /// the parser builds without hard-coding what the stemmer does:
 ///   {w}   a word: "(w OR kStemWeight * Z<stem>)", or "w" for a stop word (no stem indexed)
 ///   {S:w} the same in the title: "(Sw OR kStemWeight * ZS<stem>)"
-///   {~a b} the proximity bonus of two neighbouring words:
-///         "kProximityWeight * (a NEAR kProximityWindow b)"; {~~a b} of two words one
-///         apart, with kSkipProximityWeight
+///   {~a b} the proximity bonus of two neighbouring words, on their stems (where
+///         the index keeps positions): "kProximityWeight * (Z<a> NEAR kProximityWindow
+///         Z<b>)"; {~~a b} of two words one apart, with kSkipProximityWeight
 ///   {f:w} a question filler among other words: "kFillerWeight * {w}"
+///   {Pn:a b c} a phrase of words on their stems, stop words left out, in a window
+///         of n positions (P1: the one stem left, no phrase), weighed kStemWeight,
+///         the exact words first: "(kStemWeight * (Z<a> PHRASE n Z<c>) AND_MAYBE (a
+///         OR c))"; "w*" stands for a prefix that expands to nothing (the bare w)
+///   {Nn:a b c} the same with NEAR n
+std::string expand(const std::string& pattern);
+
+/// The query of a {Pn:...} or {Nn:...} shorthand (see expand()).
+Xapian::Query stem_positional(const std::string& shorthand) {
+  using Q = Xapian::Query;
+  const bool phrase = shorthand[0] == 'P';
+  const auto colon = shorthand.find(':');
+  const auto window = static_cast<Xapian::termcount>(std::stoul(shorthand.substr(1, colon - 1)));
+  std::istringstream words(shorthand.substr(colon + 1));
+  std::vector<Q> stems, exact;
+  for (std::string w; words >> w;) {
+    if (w.back() == '*') {
+      stems.emplace_back(w.substr(0, w.size() - 1));
+    } else if (!analysis::is_stop_word(w)) {
+      stems.emplace_back("Z" + analysis::stem(w));
+      exact.emplace_back(w);
+    }
+  }
+  Q positional = stems.size() == 1
+                     ? stems.front()
+                     : Q(phrase ? Q::OP_PHRASE : Q::OP_NEAR, stems.begin(), stems.end(), window);
+  positional = Q(Q::OP_SCALE_WEIGHT, positional, kStemWeight);
+  if (exact.empty()) return positional;
+  return Q(Q::OP_AND_MAYBE, positional,
+           exact.size() == 1 ? exact.front() : Q(Q::OP_OR, exact.begin(), exact.end()));
+}
+
 std::string expand(const std::string& pattern) {
   std::ostringstream out;
   std::size_t i = 0;
@@ -57,12 +89,18 @@ std::string expand(const std::string& pattern) {
       const bool skip = word.rfind("~~", 0) == 0;
       const auto space = word.find(' ');
       const std::size_t from = skip ? 2 : 1;
-      const Xapian::Query pair[] = {Xapian::Query(word.substr(from, space - from)),
-                                    Xapian::Query(word.substr(space + 1))};
+      const Xapian::Query pair[] = {
+          Xapian::Query("Z" + analysis::stem(word.substr(from, space - from))),
+          Xapian::Query("Z" + analysis::stem(word.substr(space + 1)))};
       out << describe(
           Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                         Xapian::Query(Xapian::Query::OP_NEAR, pair, pair + 2, kProximityWindow),
                         skip ? kSkipProximityWeight : kProximityWeight));
+      i = close + 1;
+      continue;
+    }
+    if ((word[0] == 'P' || word[0] == 'N') && word.size() > 1 && word[1] >= '0' && word[1] <= '9') {
+      out << describe(stem_positional(word));
       i = close + 1;
       continue;
     }
@@ -152,9 +190,9 @@ const ParseCase kParseCases[] = {
     {"santé and vaccin",
      "({sante} OR {and} OR {vaccin} OR ({~sante and} OR {~and vaccin} OR {~~sante vaccin}))",
      false},
-    {"e-santé", "(e PHRASE 2 sante)", false},  // one word, several tokens: a phrase
-    {"http://example.com", "(http PHRASE 3 example PHRASE 3 com)", false},
-    {"10:30", "(10 PHRASE 2 30)", false},  // not a field
+    {"e-santé", "{P2:e sante}", false},  // one word, several tokens: a phrase on stems
+    {"http://example.com", "{P3:http example com}", false},
+    {"10:30", "{P2:10 30}", false},  // not a field
     // Boolean operators and their French forms.
     {"santé AND vaccin", "({sante} AND {vaccin})", false},
     {"santé ET vaccin", "({sante} AND {vaccin})", false},
@@ -184,15 +222,20 @@ const ParseCase kParseCases[] = {
     {"santé -(vaccin OR grippe)", "({sante} AND_NOT ({vaccin} OR {grippe}))", false},
     {"santé - vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
      false},  // a lone '-' is punctuation
-    {"santé-vaccin", "(sante PHRASE 2 vaccin)", false},
-    // Phrases.
-    {"\"données de santé\"", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
-    {"« données de santé »", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
-    {"“données de santé”", "(donnees PHRASE 3 de PHRASE 3 sante)", false},
-    {"\"santé\"", "{sante}", false},  // a phrase of one word is a word
+    {"santé-vaccin", "{P2:sante vaccin}", false},
+    // Phrases: on the stems, stop words out, the window covering their gaps.
+    {"\"données de santé\"", "{P3:donnees de sante}", false},
+    {"« données de santé »", "{P3:donnees de sante}", false},
+    {"“données de santé”", "{P3:donnees de sante}", false},
+    {"\"ministre de la santé\"", "{P4:ministre de la sante}", false},
+    {"\"la santé des données\"", "{P3:la sante des donnees}", false},  // edges: no gap
+    {"\"de la santé\"", "{P1:de la sante}", false},        // one stem left: no positions
+    {"\"à la une\"", "(a AND la AND une)", false},         // stop words only: all of them
+    {"données-de-sant*", "{P3:donnees de sant*}", false},  // expanded from the index (empty here)
+    {"\"santé\"", "{sante}", false},                       // a phrase of one word is a word
     {"\"AND\"", "{and}", false},
     {"\"\" vaccin", "{vaccin}", false},
-    {"-\"grippe aviaire\" vaccin", "({vaccin} AND_NOT (grippe PHRASE 2 aviaire))", false},
+    {"-\"grippe aviaire\" vaccin", "({vaccin} AND_NOT {P2:grippe aviaire})", false},
     // Fields.
     {"titre:hôpital", "{S:hopital}", false},
     {"Title:hôpital", "{S:hopital}", false},
@@ -224,14 +267,19 @@ const ParseCase kParseCases[] = {
     {"*", "<alldocuments>", false},
     {"h*", "<alldocuments>", false},  // too short to expand: ignored
     {"vaccin *", "{vaccin}", false},
-    {"e-sa*", "(e PHRASE 2 sa)", false},  // expanded from the index (empty here)
-    // NEAR: exact words within n positions (Xapian's window = n + words - 1).
-    {"vaccin NEAR grippe", "(vaccin NEAR 11 grippe)", false},
-    {"vaccin NEAR/3 grippe", "(vaccin NEAR 4 grippe)", false},
-    {"vaccin NEAR grippe NEAR/20 hôpital", "(vaccin NEAR 22 grippe NEAR 22 hopital)", false},
-    {"vaccin NEAR \"grippe aviaire\"", "(vaccin NEAR 12 grippe NEAR 12 aviaire)", false},
+    {"e-sa*", "{P2:e sa*}", false},  // expanded from the index (empty here)
+    // NEAR: stems within n positions (Xapian's window = n + words - 1, stop
+    // words counted).
+    {"vaccin NEAR grippe", "{N11:vaccin grippe}", false},
+    {"vaccin NEAR/3 grippe", "{N4:vaccin grippe}", false},
+    {"vaccin NEAR grippe NEAR/20 hôpital", "{N22:vaccin grippe hopital}", false},
+    {"vaccin NEAR \"grippe aviaire\"", "{N12:vaccin grippe aviaire}", false},
+    {"vaccin NEAR \"grippe de la saison\"", "{N14:vaccin grippe saison}", false},
     {"vaccin NEAR (grippe OR rhume)", "({vaccin} AND ({grippe} OR {rhume}))", false},
-    {"-vaccin NEAR grippe santé", "({sante} AND_NOT (vaccin NEAR 11 grippe))", false},
+    {"-vaccin NEAR grippe santé", "({sante} AND_NOT {N11:vaccin grippe})", false},
+    {"le NEAR santé", "(le AND {sante})", false},  // a stop word has no position
+    {"santé NEAR le NEAR vaccin", "({N12:sante vaccin} AND le)", false},
+    {"titre:grippe NEAR/3 titre:vaccin", "(Sgrippe NEAR 4 Svaccin)", false},  // exact
     {"vaccin near grippe",
      "({vaccin} OR {near} OR {grippe} OR ({~vaccin near} OR {~near grippe} OR {~~vaccin grippe}))",
      false},
@@ -247,7 +295,7 @@ const ParseCase kParseCases[] = {
     {"titre: hôpital", "({titre} OR {hopital} OR {~titre hopital})", true},
     {"categorie:(santé)", "({categorie} OR {sante} OR {~categorie sante})", true},
     {"date:hier", "({f:date} OR {hier} OR {~date hier})", true},
-    {"date:2021-02-30", "({f:date} OR (2021 PHRASE 3 02 PHRASE 3 30))", true},
+    {"date:2021-02-30", "({f:date} OR {P3:2021 02 30})", true},
     {"(santé", "{sante}", true},
     {"santé)", "{sante}", true},
     {"()", "<alldocuments>", true},
@@ -283,10 +331,10 @@ const HighlightCase kHighlightCases[] = {
     {"santé NOT vaccin", "w:sante s:<sante>"},
     {"NOT vaccin", ""},
     {"santé OR NOT vaccin", "w:sante s:<sante>"},
-    {"\"données de santé\"", "w:donnees,sante"},
+    {"\"données de santé\"", "w:donnees,sante s:<donnees>,<sante>"},  // inflections too
     {"\"à la une\"", "w:a,la,une"},
     {"hôp* AND titre:clinique", "w:clinique s:<clinique> p:hop"},
-    {"e-san*", "w:e p:san"},
+    {"e-san*", "w:e s:<e> p:san"},
     {"vaccin NEAR grippe", "w:grippe,vaccin s:<grippe>,<vaccin>"},
     {"categorie:santé date:2020", ""},
     {"santé AND", "w:sante s:<sante>"},  // fallback
@@ -522,6 +570,63 @@ TEST_F(QueryMatch, EachOperatorChangesTheMatches) {
     SCOPED_TRACE(query);
     EXPECT_EQ(ids(query), expected);
   }
+}
+
+// Phrases and NEAR look at the stems' positions (index format 2, schema.h):
+// inflected phrases match, order still counts, stop words leave gaps that the
+// window covers, title phrases stay exact.
+TEST(QueryPositions, PhrasesAndNearMatchOnStems) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  const TestArticle articles[] = {
+      {"ministre", "Conférence", "Le ministre de la santé a parlé aux médecins.", {}, "2021-01-01"},
+      {"inverse", "Portrait", "La santé du ministre inquiète ses proches.", {}, "2021-01-01"},
+      {"donnees",
+       "Registre",
+       "Les données de santé des patients sont protégées.",
+       {},
+       "2021-01-01"},
+      {"une", "Presse", "Il fait la une de tous les journaux.", {}, "2021-01-01"},
+      {"titre", "Ministres de la santé", "Une réunion à Bruxelles.", {}, "2021-01-01"},
+  };
+  for (const TestArticle& article : articles) add_article(db, article);
+  const QueryParser parser(db);
+  const auto ids = [&](const std::string& text) {
+    std::set<std::string> found;
+    for (const std::string& id : ranked_in(db, parser, text)) found.insert(id);
+    return join(found);
+  };
+  const std::pair<const char*, const char*> cases[] = {
+      {"\"ministre de la santé\"", "ministre,titre"},
+      {"\"ministres de la santé\"", "ministre,titre"},  // inflected
+      {"\"donnée de santé\"", "donnees"},               // inflected
+      {"\"données de santé\"", "donnees"},
+      {"\"santé ministre\"", ""},  // order kept
+      {"\"santé du ministre\"", "inverse"},
+      {"\"ministre santé\"", ""},               // the gap of "de la" is not in the query
+      {"\"santé de la ministre\"", "inverse"},  // another stop word, same gap width
+      {"\"la une\"", "titre,une"},              // stop words only: all of them, anywhere
+      {"\"la une des\"", ""},
+      {"donnée-de-sant*", "donnees"},  // a prefix: its words' stems
+      {"donnée-de-patien*", ""},
+      {"sant* NEAR/2 patient", "donnees"},
+      {"sant* NEAR/1 patient", ""},
+      {"ministres NEAR/4 santés", "inverse,ministre,titre"},
+      {"santé NEAR/4 médecin", "ministre"},  // santé ... médecins: 4 apart
+      {"santé NEAR/3 médecin", ""},
+      {"donnée NEAR/4 patients", "donnees"},
+      {"donnée NEAR/3 patients", ""},
+      {"titre:\"ministres de la santé\"", "titre"},  // title phrases stay exact
+      {"titre:\"ministre de la santé\"", ""},
+      {"e-santé", ""},
+  };
+  for (const auto& [query, expected] : cases) {
+    SCOPED_TRACE(query);
+    EXPECT_EQ(ids(query), expected);
+  }
+  // The exact phrase ranks above an inflected one.
+  const std::vector<std::string> ranked = ranked_in(db, parser, "\"ministres de la santé\"");
+  ASSERT_EQ(ranked.size(), 2u);
+  EXPECT_EQ(ranked.front(), "titre");
 }
 
 TEST_F(QueryMatch, ExactWordsRankAboveInflections) {

@@ -909,6 +909,17 @@ TEST_F(SearchTest, EmptyIndexAnswersNothing) {
   EXPECT_EQ(empty.documents(), 0u);
 }
 
+TEST(IndexFormatTest, WarnsAboutAnIndexOfAnOlderIndexer) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  EXPECT_EQ(index_format_warning(db), "");  // empty: nothing to warn about
+  db.add_document(Xapian::Document());
+  const std::string warning = index_format_warning(db);  // no format: positions on words
+  EXPECT_NE(warning.find("warning"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("indexer build"), std::string::npos) << warning;
+  db.set_metadata(schema::kMetaFormat, schema::kFormat);
+  EXPECT_EQ(index_format_warning(db), "");
+}
+
 // ---- Quick paths: the same answers as the full ones -------------------------------
 
 std::set<Xapian::docid> matches_of(const Xapian::Database& db, const Xapian::Query& query) {

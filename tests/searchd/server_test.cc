@@ -413,6 +413,36 @@ TEST(ServerLifecycleTest, StartupFailuresExitWithAMessage) {
   }
 }
 
+TEST(ServerLifecycleTest, WarnsAtStartAboutAnIndexOfAnOlderIndexer) {
+  // An index without the format metadata (schema.h) has no positions on its
+  // stems: searchd says so once, at start; a current one starts quietly.
+  TempDir dir;
+  const std::string index = dir.path().string() + "/index";
+  ASSERT_EQ(run({kIndexer, "build", "--index", index, kFixture}, dir.path().string() + "/b"), 0);
+  const auto start_log = [&](const std::string& log) {
+    {
+      Daemon daemon({index}, log);
+      EXPECT_TRUE(daemon.ok()) << slurp(log);
+    }
+    return slurp(log);
+  };
+  const std::string current = start_log(dir.path().string() + "/current.log");
+  EXPECT_EQ(current.find("older indexer"), std::string::npos) << current;
+  std::istringstream stub(slurp(index + "/XAPIANDB"));
+  std::string backend, shard;
+  ASSERT_TRUE(stub >> backend >> shard);
+  {
+    Xapian::WritableDatabase db(index + "/" + shard, Xapian::DB_OPEN);
+    db.set_metadata("format", "");  // as an older indexer left it
+    db.commit();
+  }
+  const std::string old = start_log(dir.path().string() + "/old.log");
+  EXPECT_NE(old.find("searchd: warning: the index was built by an older indexer"),
+            std::string::npos)
+      << old;
+  EXPECT_NE(old.find("indexer build"), std::string::npos) << old;
+}
+
 TEST(ServerLifecycleTest, RemoteShardThroughXapianTcpsrv) {
   const std::string tcpsrv = "/usr/bin/xapian-tcpsrv";
   if (!fs::exists(tcpsrv)) GTEST_SKIP() << "xapian-tcpsrv is not installed (xapian-tools)";
