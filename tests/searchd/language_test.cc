@@ -165,7 +165,7 @@ TEST_F(LanguageTest, EachOperatorChangesTheAnswer) {
   const OperatorCase cases[] = {
       // Phrases, straight or French quotes.
       {"\"données de santé\"", "l1", "données de santé"},
-      {"« données ouvertes »", "l3", "données ouvertes"},
+      {"« données ouvertes »", "l1,l3", "données ouvertes"},  // l1: « données, "ouvert" »
       // NEAR: within 10 words, or n.
       {"intelligence NEAR cardiologie", "l5", "intelligence cardiologie"},
       {"cardiologues NEAR/3 données", "l6", "cardiologues NEAR données"},
