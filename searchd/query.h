@@ -3,8 +3,8 @@
  *
  * Loosest first: OR/OU; AND/ET; NOT/SAUF ("a NOT b", or a leading "NOT b":
  * every document but b); juxtaposition (any of the words, +word required,
- * -word excluded, like Xapian's default); a NEAR b and a NEAR/n b (exact words
- * at most n positions apart, 10 by default); atoms: word, word* (at least 2
+ * -word excluded, like Xapian's default); a NEAR b and a NEAR/n b (words, or
+ * their inflections, at most n positions apart, 10 by default); atoms: word, word* (at least 2
  * letters), "phrase" (also « » and “ ”), (group), title:/titre: atom,
  * category:/categorie: value or "value with spaces" (a filter), and
  * date:FROM..TO with YYYY, YYYY-MM or YYYY-MM-DD on either side, either side
@@ -12,8 +12,9 @@
  *
  * Every word goes through the same French analysis as the documents (case,
  * accents, ligatures, elisions) and also matches its inflections (its stem,
- * weighted below the exact word). Stop words are dropped beside other words,
- * kept in phrases. Broken syntax is never an error: the text is then searched
+ * weighted below the exact word). Stop words are dropped beside other words;
+ * phrases and NEAR match on the stems' positions (index format 2, schema.h), a
+ * stop word leaving a gap in the phrase. Broken syntax is never an error: the text is then searched
  * as plain words and ParsedQuery::fallback says so.
  */
 #ifndef FRSEARCH_SEARCHD_QUERY_H
