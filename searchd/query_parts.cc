@@ -84,27 +84,49 @@ bool word_leaf(const Leaf& leaf) {
   return !leaf.term.empty() && !(leaf.term[0] >= 'A' && leaf.term[0] <= 'Z');
 }
 
-/// The words of @p expression, folded, as a phrase on their stems: stop words
-/// drop out and the window covers the gap they leave ("ministre de la santé":
-/// ministre, santé within 4 positions, in that order); one stem left is that
-/// stem alone; a phrase of stop words only is the AND of its words (no positions).
-Q stem_phrase(const std::vector<std::string>& words) {
-  std::vector<Q> terms;
+/// The phrase of @p terms, one per query word in order, std::nullopt for a stop
+/// word (no positional term): stop words at the edges drop out, those inside
+/// leave a gap the window covers ("ministre de la santé": ministre, santé in
+/// that order within 4 positions); one term left is that term alone; none
+/// (stop words only): std::nullopt.
+std::optional<Q> phrase_over_gaps(std::vector<std::optional<Q>> terms) {
+  std::vector<Q> present;
   std::size_t first = 0, last = 0;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string term = positional_term(words[i]);
-    if (term.empty()) continue;
-    if (terms.empty()) first = i;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!terms[i]) continue;
+    if (present.empty()) first = i;
     last = i;
-    terms.emplace_back(term);
+    present.push_back(std::move(*terms[i]));
   }
-  if (terms.empty()) {
-    const std::vector<Q> exact(words.begin(), words.end());
-    return combine(Q::OP_AND, exact);
-  }
-  if (terms.size() == 1) return terms.front();
-  return Q(Q::OP_PHRASE, terms.begin(), terms.end(),
+  if (present.empty()) return std::nullopt;
+  if (present.size() == 1) return present.front();
+  return Q(Q::OP_PHRASE, present.begin(), present.end(),
            static_cast<Xapian::termcount>(last - first + 1));
+}
+
+/// A phrase of stop words only ("à la une", "il y a") as an exact phrase on
+/// the title words ("S" terms keep positions for every title token, stop words
+/// included): precise and cheap; nothing when no title holds it. @p words are
+/// the "S" terms or queries, in order.
+Q title_phrase(const std::vector<Q>& words) {
+  if (words.size() == 1) return words.front();
+  return Q(Q::OP_PHRASE, words.begin(), words.end(), static_cast<Xapian::termcount>(words.size()));
+}
+
+/// The words of @p expression, folded, as a phrase on their stems
+/// (phrase_over_gaps); stop words only: a title phrase (title_phrase).
+Q stem_phrase(const std::vector<std::string>& words) {
+  std::vector<std::optional<Q>> terms;
+  terms.reserve(words.size());
+  for (const std::string& w : words) {
+    const std::string term = positional_term(w);
+    terms.push_back(term.empty() ? std::nullopt : std::optional<Q>(Q(term)));
+  }
+  if (std::optional<Q> phrase = phrase_over_gaps(std::move(terms))) return *phrase;
+  std::vector<Q> titles;
+  titles.reserve(words.size());
+  for (const std::string& w : words) titles.emplace_back(schema::kTitle + w);
+  return title_phrase(titles);
 }
 
 /// The folded word of a part that is one unprefixed, non-wildcard word; else nullptr.
@@ -315,7 +337,8 @@ Part PartBuilder::word(std::string_view raw, Field field) {
     if (!take_terms(2)) return {};
     const std::string& w = words[0];
     part.stop = analysis::is_stop_word(w);
-    // The index gives stop words no stem (documents keep them for phrases only).
+    // The index gives stop words no stem: they are exact words, without positions
+    // (title words excepted, schema.h).
     const std::string stem = part.stop ? std::string() : analysis::stem(w);
     const Q exact(prefixes.word + w);
     part.query = stem.empty() ? exact
@@ -472,28 +495,24 @@ Part PartBuilder::phrase(std::string_view raw, Field field) {
 }
 
 Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
-  std::vector<Q> subqueries;
+  std::vector<std::optional<Q>> terms;
   std::vector<Q> exact;
-  std::size_t first = 0, last = 0;
-  for (std::size_t i = 0; i < leaves.size(); ++i) {
-    std::optional<Q> query = leaf_query(leaves[i]);
-    if (!query) continue;  // a stop word: a gap the window covers
-    if (subqueries.empty()) first = i;
-    last = i;
-    subqueries.push_back(std::move(*query));
-    note_stem(leaves[i], exact, highlight);
+  terms.reserve(leaves.size());
+  for (const Leaf& leaf : leaves) {
+    terms.push_back(leaf_query(leaf));  // nullopt for a stop word: a gap
+    if (terms.back()) note_stem(leaf, exact, highlight);
   }
   Part part;
-  if (subqueries.empty()) {  // stop words only: all of them, anywhere
-    std::vector<Q> all;
-    for (const Leaf& leaf : leaves)
-      all.push_back(leaf.wildcard ? expand_prefix(db_, leaf.term, Q::OP_SYNONYM) : Q(leaf.term));
-    part.query = combine(Q::OP_AND, all);
-  } else {
-    part.query = subqueries.size() == 1 ? subqueries.front()
-                                        : Q(Q::OP_PHRASE, subqueries.begin(), subqueries.end(),
-                                            static_cast<Xapian::termcount>(last - first + 1));
-    part.query = exact_first(std::move(part.query), leaves, exact);
+  if (std::optional<Q> phrase = phrase_over_gaps(std::move(terms))) {
+    part.query = exact_first(std::move(*phrase), leaves, exact);
+  } else {  // stop words only: an exact phrase on the title words
+    std::vector<Q> titles;
+    titles.reserve(leaves.size());
+    for (const Leaf& leaf : leaves) {
+      const std::string term = schema::kTitle + leaf.term;
+      titles.push_back(leaf.wildcard ? expand_prefix(db_, term, Q::OP_OR) : Q(term));
+    }
+    part.query = title_phrase(titles);
   }
   part.highlight = std::move(highlight);
   part.leaves = std::move(leaves);

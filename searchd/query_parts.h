@@ -167,8 +167,9 @@ class PartBuilder {
 
  private:
   std::vector<std::string> fold_words(std::string_view raw) const;
-  /// A phrase of @p leaves: on the stems of unprefixed words (stop words leave
-  /// gaps the window covers; stop words only: the AND of the words), on the
+  /// A phrase of @p leaves: on the stems of unprefixed words (stop words inside
+  /// leave gaps the window covers, those at the edges drop out; stop words only:
+  /// an exact phrase on the title words, which keep every position), on the
   /// words themselves in the title.
   Part positional(std::vector<Leaf> leaves, MatchTerms highlight);
   /// The positional query of one leaf: a title word itself; a word's stem term,

@@ -229,8 +229,8 @@ const ParseCase kParseCases[] = {
     {"“données de santé”", "{P3:donnees de sante}", false},
     {"\"ministre de la santé\"", "{P4:ministre de la sante}", false},
     {"\"la santé des données\"", "{P3:la sante des donnees}", false},  // edges: no gap
-    {"\"de la santé\"", "{P1:de la sante}", false},        // one stem left: no positions
-    {"\"à la une\"", "(a AND la AND une)", false},         // stop words only: all of them
+    {"\"de la santé\"", "{P1:de la sante}", false},              // one stem left: no positions
+    {"\"à la une\"", "(Sa PHRASE 3 Sla PHRASE 3 Sune)", false},  // stop words only: title
     {"données-de-sant*", "{P3:donnees de sant*}", false},  // expanded from the index (empty here)
     {"\"santé\"", "{sante}", false},                       // a phrase of one word is a word
     {"\"AND\"", "{and}", false},
@@ -574,7 +574,8 @@ TEST_F(QueryMatch, EachOperatorChangesTheMatches) {
 
 // Phrases and NEAR look at the stems' positions (index format 2, schema.h):
 // inflected phrases match, order still counts, stop words leave gaps that the
-// window covers, title phrases stay exact.
+// window covers, title phrases stay exact, a phrase of stop words only is
+// looked for in the titles.
 TEST(QueryPositions, PhrasesAndNearMatchOnStems) {
   Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
   const TestArticle articles[] = {
@@ -585,7 +586,7 @@ TEST(QueryPositions, PhrasesAndNearMatchOnStems) {
        "Les données de santé des patients sont protégées.",
        {},
        "2021-01-01"},
-      {"une", "Presse", "Il fait la une de tous les journaux.", {}, "2021-01-01"},
+      {"une", "À la une du jour", "Il fait la une de tous les journaux.", {}, "2021-01-01"},
       {"titre", "Ministres de la santé", "Une réunion à Bruxelles.", {}, "2021-01-01"},
   };
   for (const TestArticle& article : articles) add_article(db, article);
@@ -604,8 +605,13 @@ TEST(QueryPositions, PhrasesAndNearMatchOnStems) {
       {"\"santé du ministre\"", "inverse"},
       {"\"ministre santé\"", ""},               // the gap of "de la" is not in the query
       {"\"santé de la ministre\"", "inverse"},  // another stop word, same gap width
-      {"\"la une\"", "titre,une"},              // stop words only: all of them, anywhere
-      {"\"la une des\"", ""},
+      // Stop words only: an exact phrase on the title words, which keep every position.
+      {"\"la une\"", "une"},
+      {"\"à la une\"", "une"},
+      {"\"une la\"", ""},      // order kept
+      {"\"la une de\"", ""},   // in the body only: not found
+      {"\"de la\"", "titre"},  // in the body of "ministre" too: titles only
+      {"titre:\"la une\"", "une"},
       {"donnée-de-sant*", "donnees"},  // a prefix: its words' stems
       {"donnée-de-patien*", ""},
       {"sant* NEAR/2 patient", "donnees"},
