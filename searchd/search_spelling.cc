@@ -91,8 +91,9 @@ Field field_of(std::string_view chunk, std::size_t& value_at) {
 struct QueryWord {
   std::size_t start = 0, end = 0;  ///< bytes of q the word takes (elided article excluded)
   std::string folded;
-  bool known = false;      ///< an indexed word
-  std::string correction;  ///< folded correction of an unknown word, "" when none
+  bool known = false;        ///< an indexed word
+  std::string correction;    ///< folded correction of an unknown word, "" when none
+  std::size_t position = 0;  ///< token number in q, stop words counted (gaps between words)
 };
 
 /// The spelling table's suggestion for a folded word; "" when none (or when the
@@ -117,6 +118,7 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
                                    std::string_view q) {
   std::vector<QueryWord> words;
   std::size_t pos = 0;
+  std::size_t position = 0;  // tokens so far, stop words included
   while (pos < q.size() && words.size() < kMaxWords) {
     while (pos < q.size() && is_space(q[pos])) {
       ++pos;
@@ -148,10 +150,12 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
     }
     chunk = q.substr(start, end - start);
     for (analysis::Token& token : analyzer.analyze(chunk)) {
+      ++position;
       if (token.text.empty() || all_digits(token.text) || analysis::is_stop_word(token.text)) {
         continue;
       }
       QueryWord word;
+      word.position = position;
       word.start = start + word_start(chunk, token);
       word.end = start + token.end;
       // A word that only matches through its inflections ("evenements" for "Événement")
@@ -245,8 +249,16 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
   if (others.empty()) {
     return candidates[0].first;
   }
-  const QueryWord* before = i > 0 && words[i - 1].known ? &words[i - 1] : nullptr;
-  const QueryWord* after = i + 1 < words.size() && words[i + 1].known ? &words[i + 1] : nullptr;
+  // The nearest known words each side (query_words left the stop words out);
+  // the phrase window grows by the positions between, stop words included.
+  const QueryWord* before = nullptr;
+  const QueryWord* after = nullptr;
+  for (std::size_t k = i; k > 0 && before == nullptr; --k) {
+    if (words[k - 1].known) before = &words[k - 1];
+  }
+  for (std::size_t k = i + 1; k < words.size() && after == nullptr; ++k) {
+    if (words[k].known) after = &words[k];
+  }
   struct Score {
     Xapian::doccount adjacent = 0, together = 0, freq = 0;
     bool operator<(const Score& o) const {
@@ -258,20 +270,32 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
   for (const auto& [candidate, freq] : candidates) {
     Score score;
     score.freq = freq;
-    auto phrase = [&](const std::string& first, const std::string& second) {
-      // Positions are on the stems (schema.h); a stop word has none: no count.
-      const std::string a = positional_term(first), b = positional_term(second);
-      if (a.empty() || b.empty()) {
-        return Xapian::doccount{0};
+    const bool stop = analysis::is_stop_word(candidate);
+    // Documents where @p first comes shortly before @p second, holding the
+    // candidate as spelt: positions are on the stems (schema.h), which do not
+    // tell "élection" from "élections". A stop word has no positions: the
+    // documents holding both exact words.
+    auto adjacent = [&](const QueryWord& first, const QueryWord& second) {
+      const std::string& a = &first == &words[i] ? candidate : first.folded;
+      const std::string& b = &second == &words[i] ? candidate : second.folded;
+      const std::string sa = positional_term(a), sb = positional_term(b);
+      if (stop || sa.empty() || sb.empty()) {
+        const Xapian::Query both[] = {Xapian::Query(a), Xapian::Query(b)};
+        return count(db, Xapian::Query(Xapian::Query::OP_AND, both, both + 2));
       }
-      const Xapian::Query pair[] = {Xapian::Query(a), Xapian::Query(b)};
-      return count(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, kPhraseWindow));
+      const auto window =
+          static_cast<Xapian::termcount>(kPhraseWindow + (second.position - first.position - 1));
+      const Xapian::Query pair[] = {Xapian::Query(sa), Xapian::Query(sb)};
+      return count(db,
+                   Xapian::Query(Xapian::Query::OP_FILTER,
+                                 Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, window),
+                                 Xapian::Query(candidate)));
     };
     if (before) {
-      score.adjacent += phrase(before->folded, candidate);
+      score.adjacent += adjacent(*before, words[i]);
     }
     if (after) {
-      score.adjacent += phrase(candidate, after->folded);
+      score.adjacent += adjacent(words[i], *after);
     }
     std::vector<Xapian::Query> all = others;
     all.emplace_back(candidate);

@@ -712,6 +712,44 @@ TEST_F(SearchTest, SuggestsCorrectionsWithAccents) {
   }
 }
 
+// In context, a correction is weighed with the nearest known words each side,
+// over the stop words between them (left out of the phrase, in its window); a
+// stop word correction by the documents holding it with its neighbours.
+TEST(SpellingContext, LooksPastStopWords) {
+  const TempDir dir;
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE_OR_OVERWRITE);
+  std::vector<std::string> bodies;
+  for (int k = 0; k < 3; ++k) bodies.push_back("Il marche sur la route chaque matin.");
+  bodies.push_back("La marche sud est fermée.");  // "marche sud", but never "sud la route"
+  for (int k = 0; k < 3; ++k) bodies.push_back("Il a été élu aux élections municipales.");
+  // More frequent, and with "élu", but after it: not "élu aux élection".
+  for (int k = 0; k < 4; ++k)
+    bodies.push_back("L'élection a eu lieu et il fut élu grâce aux voix.");
+  for (std::size_t n = 0; n < bodies.size(); ++n) {
+    corpus::Article article;
+    article.id = "s" + std::to_string(n);
+    article.title = "Brève";
+    article.body = bodies[n];
+    article.date = article.day = "2021-01-01";
+    article.sort_key = "20210101000000";
+    std::vector<std::string> spelling;
+    db.replace_document(indexer::id_term(article.id),
+                        indexer::make_document(article, analyzer, &spelling));
+    for (const std::string& word : spelling) db.add_spelling(word);
+  }
+  db.commit();
+  const Xapian::Database reader(dir.path() + "/db");
+  Searcher searcher(reader);
+  const auto suggestion = [&](const std::string& q) {
+    SearchRequest request;
+    request.q = q;
+    return searcher.search(request).suggestion.value_or("(none)");
+  };
+  EXPECT_EQ(suggestion("marche sux la route"), "marche sur la route");
+  EXPECT_EQ(suggestion("élu aux électiosn"), "élu aux élections");
+}
+
 TEST_F(SearchTest, CompletesTheLastWordWithItsAccents) {
   EXPECT_EQ(joined(searcher_->suggest("hôp", 1)), "hôpital");
   EXPECT_EQ(joined(searcher_->suggest("hop", 1)), "hôpital");
