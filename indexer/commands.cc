@@ -275,6 +275,25 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   return run.finish(false);
 }
 
+namespace {
+
+/// Throws when @p shards hold documents written by an older indexer (no
+/// kMetaFormat on any shard): adding new ones would mix two position layouts
+/// and the old documents would lose their phrases (schema.h). Nothing written.
+void refuse_older_format(ShardSet& shards, const std::string& path) {
+  Xapian::doccount documents = 0;
+  for (unsigned i = 0; i < shards.size(); ++i) {
+    if (!shards[i].get_metadata(schema::kMetaFormat).empty()) return;
+    documents += shards[i].get_doccount();
+  }
+  if (documents > 0)
+    throw std::runtime_error(path +
+                             ": index format 1 (older indexer): rebuild it with `indexer build`"
+                             " before adding to it; nothing was added");
+}
+
+}  // namespace
+
 Summary add(const Options& options, const std::vector<std::string>& inputs, std::ostream& err) {
   const std::optional<SynonymTable> synonyms =
       options.synonyms.empty() ? std::nullopt
@@ -285,6 +304,7 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   LiveIndex live = run.dir().live();
   if (live.generation == 0) live = create_first_generation(run.dir());
   ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
+  refuse_older_format(shards, run.dir().path());
   Summary& summary = run.summary();
   PipelineOptions pipeline;
   pipeline.threads = options.threads;

@@ -7,7 +7,10 @@
 #include <cstdlib>
 #include <set>
 
+#include <xapian.h>
+
 #include "indexer/indexer.h"
+#include "indexer/schema.h"
 #include "test_support.h"
 
 namespace frsearch::indexer {
@@ -68,6 +71,21 @@ TEST_F(CliTest, RejectionsExitThreeWithFileLineAndSummary) {
   EXPECT_EQ(j["documents"], 2);
   EXPECT_EQ(j["shards"], 1);
   EXPECT_TRUE(j.contains("last_update"));
+}
+
+TEST_F(CliTest, AddIntoAnIndexOfTheOlderFormatExitsOne) {
+  const std::string good = tmp_.write("good.jsonl", record("a", "Un", "x") + "\n");
+  const std::string more = tmp_.write("more.jsonl", record("b", "Deux", "x") + "\n");
+  ASSERT_EQ(run_indexer({"build", "--index", index_, good}).status, 0);
+  {
+    Xapian::WritableDatabase db(index_ + "/gen-000001/shard-000", Xapian::DB_OPEN);
+    db.set_metadata(schema::kMetaFormat, "");  // as the older indexer left it
+    db.commit();
+  }
+  const testing::RunResult r = run_indexer({"add", "--index", index_, more});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.err.find("index format 1"), std::string::npos) << r.err;
+  EXPECT_EQ(joined(ids_in(index_)), "a");
 }
 
 TEST_F(CliTest, StrictExitsOneAndDeleteNotesUnknownIds) {
