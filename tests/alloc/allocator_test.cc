@@ -30,10 +30,13 @@ std::vector<std::pair<std::string, bool>> expected_allocators() {
 }
 
 /// What FRS_BIN_DIR/@p program, run without arguments (a usage error) and with
-/// MALLOC_CONF=stats_print:true, writes on stderr.
+/// MALLOC_CONF=stats_print:true, writes on stderr. LD_PRELOAD (a jemalloc
+/// preloaded by whoever runs the tests) and the caller's MALLOC_CONF are unset:
+/// the program's own malloc is what is asked about.
 std::string stderr_with_stats(const std::string& program) {
-  const std::string command = "MALLOC_CONF=stats_print:true '" + std::string(FRS_BIN_DIR) + "/" +
-                              program + "' 2>&1 >/dev/null </dev/null";
+  const std::string command = "env -u LD_PRELOAD -u MALLOC_CONF MALLOC_CONF=stats_print:true '" +
+                              std::string(FRS_BIN_DIR) + "/" + program +
+                              "' 2>&1 >/dev/null </dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return "";
   std::string text;
