@@ -291,6 +291,9 @@ int run(const Options& options, std::ostream& out, std::ostream& err) {
     err << "newsq: cannot open the index: " << e.get_description() << '\n';
     return 1;
   }
+  const std::string warning =
+      search::index_format_warning(search::IndexSet(options.indexes).shard_paths(), "newsq");
+  if (!warning.empty()) err << warning << '\n';
   const search::Response response =
       search::dispatch(search::api_routes(), options.request, *context);
   if (response.status != 200) {

@@ -621,14 +621,45 @@ bool Searcher::helpers_ready() {
   return true;
 }
 
+namespace {
+
+/// The warning about @p what (one index, or shards named), written by @p program.
+std::string format_warning_text(std::string_view program, const std::string& what) {
+  return std::string(program) + ": warning: " + what +
+         " written by an older indexer (index format 1, no \"format\" metadata): there, phrases"
+         " and NEAR of two words or more find nothing (a phrase left with one word once its stop"
+         " words are set aside still matches), and the proximity bonus and the spelling"
+         " co-occurrence are lost; run `indexer build` again";
+}
+
+}  // namespace
+
 std::string index_format_warning(const Xapian::Database& db) {
   try {
     if (db.get_doccount() == 0 || !db.get_metadata(schema::kMetaFormat).empty()) return "";
   } catch (const Xapian::Error&) {
     return "";
   }
-  return "searchd: warning: the index was built by an older indexer (no index format): "
-         "phrases and NEAR find nothing until `indexer build` is run again";
+  return format_warning_text("searchd", "the index was");
+}
+
+std::string index_format_warning(const std::vector<std::string>& shard_paths,
+                                 std::string_view program) {
+  std::string old;
+  std::size_t count = 0;
+  for (const std::string& path : shard_paths) {
+    try {
+      const Xapian::Database shard(path);
+      if (shard.get_doccount() == 0 || !shard.get_metadata(schema::kMetaFormat).empty()) continue;
+    } catch (const Xapian::Error&) {
+      continue;  // one that cannot say
+    }
+    old += (old.empty() ? "" : ", ") + path;
+    ++count;
+  }
+  if (old.empty()) return "";
+  return format_warning_text(
+      program, (count == 1 ? "index " : "indexes ") + old + (count == 1 ? " was" : " were"));
 }
 
 const IndexState& Searcher::index_state() {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <xapian.h>
@@ -92,8 +93,13 @@ struct IndexState {
 
 /// A warning when @p db was written by an indexer older than index format 2
 /// (schema.h: no kMetaFormat, positions on the exact words, where phrases and
-/// NEAR no longer look); "" for a current index or one that cannot say.
+/// NEAR no longer look); "" for a current index or one that cannot say. Reads
+/// the metadata of the first sub-database only: for local shards, see below.
 std::string index_format_warning(const Xapian::Database& db);
+/// The same for each database of @p shard_paths (IndexSet::shard_paths()),
+/// naming those holding documents without kMetaFormat; written by @p program.
+std::string index_format_warning(const std::vector<std::string>& shard_paths,
+                                 std::string_view program);
 
 /// How a Searcher may split one big search over several threads. The exact count
 /// (total and facets) is one unweighted pass over every match, the ranked page

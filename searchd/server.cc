@@ -605,7 +605,9 @@ void Server::start() {
   try {
     const Xapian::Database db = IndexSet(options_.indexes).open();
     documents_at_start_ = db.get_doccount();
-    format_warning_ = index_format_warning(db);
+    const std::vector<std::string> shards = IndexSet(options_.indexes).shard_paths();
+    format_warning_ =
+        shards.empty() ? index_format_warning(db) : index_format_warning(shards, "searchd");
   } catch (const Xapian::Error& e) {
     // Spec by spec: a local folder that does not open is fatal (a typo must
     // not look like an empty search engine); a remote shard may be down for a

@@ -958,6 +958,38 @@ TEST(IndexFormatTest, WarnsAboutAnIndexOfAnOlderIndexer) {
   EXPECT_EQ(index_format_warning(db), "");
 }
 
+// Every local shard is checked, not only the first one; those without the
+// format are named.
+TEST(IndexFormatTest, NamesEachShardOfAnOlderIndexer) {
+  const TempDir dir;
+  const std::string current = dir.path() + "/shard-000", old = dir.path() + "/shard-001",
+                    empty = dir.path() + "/shard-002";
+  {
+    Xapian::WritableDatabase a(current, Xapian::DB_CREATE_OR_OVERWRITE);
+    a.add_document(Xapian::Document());
+    a.set_metadata(schema::kMetaFormat, schema::kFormat);
+    a.commit();
+    Xapian::WritableDatabase b(old, Xapian::DB_CREATE_OR_OVERWRITE);
+    b.add_document(Xapian::Document());
+    b.commit();
+    Xapian::WritableDatabase c(empty, Xapian::DB_CREATE_OR_OVERWRITE);
+    c.commit();
+  }
+  const std::string warning = index_format_warning({current, old, empty}, "newsq");
+  EXPECT_EQ(warning.rfind("newsq: warning: index " + old + " was", 0), 0u) << warning;
+  EXPECT_EQ(warning.find(current), std::string::npos) << warning;
+  EXPECT_EQ(warning.find(empty), std::string::npos) << warning;
+  EXPECT_NE(warning.find("indexer build"), std::string::npos) << warning;
+  // The combined database shows the first shard's metadata only: no warning.
+  Xapian::Database both(current);
+  both.add_database(Xapian::Database(old));
+  EXPECT_EQ(index_format_warning(both), "");
+  EXPECT_EQ(index_format_warning({current, empty}, "searchd"), "");
+  EXPECT_EQ(
+      index_format_warning({old, old}, "searchd").find("indexes " + old + ", " + old + " were"),
+      std::string("searchd: warning: ").size());
+}
+
 // ---- Quick paths: the same answers as the full ones -------------------------------
 
 std::set<Xapian::docid> matches_of(const Xapian::Database& db, const Xapian::Query& query) {
