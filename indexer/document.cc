@@ -103,8 +103,10 @@ namespace {
 using Scratch = DocumentMaker::Scratch;
 
 /// Adds the terms of one field to the document. Each distinct word is stemmed
-/// once per thread (StemCache); stems are counted and words marked by number in
-/// the maker's scratch space, which finish() leaves ready for the next document.
+/// once per thread (StemCache); stems and title words get a posting per
+/// occurrence (positions), while exact words and title stems are counted and
+/// marked by number in the maker's scratch space, which finish() leaves ready
+/// for the next document.
 class FieldIndexer {
  public:
   FieldIndexer(Xapian::Document& doc, StemCache& stems, Scratch& scratch,
