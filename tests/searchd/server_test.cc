@@ -437,7 +437,9 @@ TEST(ServerLifecycleTest, WarnsAtStartAboutAnIndexOfAnOlderIndexer) {
     db.commit();
   }
   const std::string old = start_log(dir.path().string() + "/old.log");
-  EXPECT_NE(old.find("searchd: warning: the index was built by an older indexer"),
+  // The shard is named (each local shard is checked, not the first one only).
+  EXPECT_NE(old.find("searchd: warning: index " + index + "/" + shard +
+                     " was written by an older indexer"),
             std::string::npos)
       << old;
   EXPECT_NE(old.find("indexer build"), std::string::npos) << old;
