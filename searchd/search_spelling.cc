@@ -267,9 +267,11 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
   };
   Score best_score;
   std::string best;
-  for (const auto& [candidate, freq] : candidates) {
+  for (const auto& entry : candidates) {
+    // Not a structured binding: C++17 lambdas cannot capture those (clang refuses).
+    const std::string& candidate = entry.first;
     Score score;
-    score.freq = freq;
+    score.freq = entry.second;
     const bool stop = analysis::is_stop_word(candidate);
     // Documents where @p first comes shortly before @p second, holding the
     // candidate as spelt: positions are on the stems (schema.h), which do not
