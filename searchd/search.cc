@@ -623,6 +623,16 @@ bool Searcher::helpers_ready() {
 
 namespace {
 
+/// True when @p db holds documents but no "format" metadata (written by an older
+/// indexer); false when it cannot say.
+bool older_format(const Xapian::Database& db) {
+  try {
+    return db.get_doccount() != 0 && db.get_metadata(schema::kMetaFormat).empty();
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
 /// The warning about @p what (one index, or shards named), written by @p program.
 std::string format_warning_text(std::string_view program, const std::string& what) {
   return std::string(program) + ": warning: " + what +
@@ -635,12 +645,7 @@ std::string format_warning_text(std::string_view program, const std::string& wha
 }  // namespace
 
 std::string index_format_warning(const Xapian::Database& db) {
-  try {
-    if (db.get_doccount() == 0 || !db.get_metadata(schema::kMetaFormat).empty()) return "";
-  } catch (const Xapian::Error&) {
-    return "";
-  }
-  return format_warning_text("searchd", "the index was");
+  return older_format(db) ? format_warning_text("searchd", "the index was") : "";
 }
 
 std::string index_format_warning(const std::vector<std::string>& shard_paths,
@@ -649,10 +654,9 @@ std::string index_format_warning(const std::vector<std::string>& shard_paths,
   std::size_t count = 0;
   for (const std::string& path : shard_paths) {
     try {
-      const Xapian::Database shard(path);
-      if (shard.get_doccount() == 0 || !shard.get_metadata(schema::kMetaFormat).empty()) continue;
+      if (!older_format(Xapian::Database(path))) continue;
     } catch (const Xapian::Error&) {
-      continue;  // one that cannot say
+      continue;  // one that does not open cannot say
     }
     old += (old.empty() ? "" : ", ") + path;
     ++count;

@@ -603,9 +603,10 @@ Server::~Server() = default;
 
 void Server::start() {
   try {
-    const Xapian::Database db = IndexSet(options_.indexes).open();
+    const IndexSet indexes(options_.indexes);
+    const Xapian::Database db = indexes.open();
     documents_at_start_ = db.get_doccount();
-    const std::vector<std::string> shards = IndexSet(options_.indexes).shard_paths();
+    const std::vector<std::string> shards = indexes.shard_paths();
     format_warning_ =
         shards.empty() ? index_format_warning(db) : index_format_warning(shards, "searchd");
   } catch (const Xapian::Error& e) {
