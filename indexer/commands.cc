@@ -7,6 +7,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "indexer/document.h"
 #include "indexer/hash.h"
 #include "indexer/index_dir.h"
 #include "indexer/indexer.h"
@@ -132,22 +133,41 @@ LiveIndex create_first_generation(const IndexDir& dir) {
   return dir.live();
 }
 
-/// The spelling dictionary of each final shard, from its words, and the surface
-/// forms of the whole build (in parallel). Every shard gets all the surface counts:
-/// Xapian reads a multi-database's metadata from its first shard.
-void add_spelling(const std::vector<std::string>& paths, unsigned generation,
-                  Xapian::doccount documents, const SurfaceCounts& surfaces) {
-  ShardSet shards(paths, Xapian::DB_OPEN | Xapian::DB_NO_SYNC, generation);
-  ShardWriters spellers(
-      shards.size(), [](unsigned, Prepared&&) {},
-      [&shards, documents, &surfaces](unsigned shard) {
-        add_spelling_from_terms(shards[shard], documents);
-        surfaces.write(shards[shard]);
-        shards[shard].set_metadata(schema::kMetaFormat, schema::kFormat);
-        shards.commit(shard);
-      });
-  spellers.finish();
-  shards.close();
+/// Before the parts of each shard (@p shard_parts) are joined: the spelling
+/// dictionary @p words dealt out to the shards (a multi-database sums the
+/// frequencies of its shards), each shard's share spread over its parts (the
+/// compactor sums those of its inputs, so a shard does not depend on its
+/// parts), the surface counts and the format in each shard's first part (Xapian
+/// reads a multi-database's metadata from its first shard, so every shard gets
+/// all the surface counts), each part committed, all parts in parallel. The
+/// compactor then merges the spelling tables and the metadata while it joins
+/// the parts, so a joined shard is written once.
+void finish_parts(const std::vector<std::vector<std::string>>& shard_parts,
+                  const std::vector<std::pair<std::string, Xapian::doccount>>& words,
+                  const SurfaceCounts& surfaces, unsigned generation, unsigned threads) {
+  struct Part {
+    const std::string* path;
+    std::size_t shard, index, of;  // the index-th of the shard's `of` parts
+  };
+  std::vector<Part> parts;
+  for (std::size_t shard = 0; shard < shard_parts.size(); ++shard)
+    for (std::size_t i = 0; i < shard_parts[shard].size(); ++i)
+      parts.push_back({&shard_parts[shard][i], shard, i, shard_parts[shard].size()});
+  const std::size_t shards = shard_parts.size();
+  run_parallel(static_cast<unsigned>(parts.size()), threads, [&](unsigned number) {
+    const Part& part = parts[number];
+    Xapian::WritableDatabase db(*part.path, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+    // The shard's words are words[shard], words[shard + shards], ...: this part
+    // takes every `of`-th of them from its index on.
+    for (std::size_t k = part.index; k * shards + part.shard < words.size(); k += part.of)
+      db.add_spelling(words[k * shards + part.shard].first, words[k * shards + part.shard].second);
+    if (part.index == 0) {
+      surfaces.write(db);
+      db.set_metadata(schema::kMetaFormat, schema::kFormat);
+    }
+    stamp_and_commit(db, generation);
+    db.close();
+  });
 }
 
 /// What build and add share: the input files, the locked folder, the report of
@@ -246,6 +266,8 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.surfaces = true;
+  WordCounts words;
+  pipeline.word_counts = &words;
   const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     if (prepared.duplicate) ++run.summary().replaced;
     const unsigned writer = shard_of(prepared.id, writer_count);
@@ -256,16 +278,19 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
     return run.finish(true);  // ~PendingGeneration removes the partial generation
   }
   writers.finish();
-  // The parts of each shard joined in writer then part order (the documents'
-  // order of a build written in one database per writer), shards in parallel.
-  run_parallel(shard_count, options.threads, [&](unsigned shard) {
-    std::vector<std::string> paths = parts[shard]->parts();
-    if (two_writers) paths.insert(paths.end(), parts[1]->parts().begin(), parts[1]->parts().end());
-    join_parts(paths, IndexDir::shard_path(generation_path, shard));
-  });
   for (std::size_t i = 1; i < surfaces.size(); ++i) surfaces[0].merge(surfaces[i]);
-  add_spelling(shard_paths(dir, generation, shard_count), generation, run.summary().indexed,
-               surfaces[0]);
+  // Every part of every shard, shard by shard, each shard's in writer then part
+  // order (the documents' order of a build written in one database per writer).
+  std::vector<std::vector<std::string>> shard_parts(shard_count);
+  for (unsigned w = 0; w < writer_count; ++w) {
+    std::vector<std::string>& paths = shard_parts[two_writers ? 0 : w];
+    paths.insert(paths.end(), parts[w]->parts().begin(), parts[w]->parts().end());
+  }
+  finish_parts(shard_parts, words.dictionary(run.summary().indexed), surfaces[0], generation,
+               options.threads);
+  run_parallel(shard_count, options.threads, [&](unsigned shard) {
+    join_parts(shard_parts[shard], IndexDir::shard_path(generation_path, shard));
+  });
   sync_tree(generation_path);
   dir.publish(generation, shard_count);
   pending.published();
@@ -277,18 +302,22 @@ Summary build(const Options& options, const std::vector<std::string>& inputs, st
 
 namespace {
 
-/// Throws when @p shards hold documents written by an older indexer (no
-/// kMetaFormat on any shard): adding new ones would mix two position layouts
-/// and the old documents would lose their phrases (schema.h). Nothing written.
+/// Throws when @p shards hold documents written by an older indexer (a format
+/// below kFormat, schema.h; none: format 1). Adding new ones would mix two
+/// layouts, and the old documents would not match as the new ones do. Nothing
+/// written.
 void refuse_older_format(ShardSet& shards, const std::string& path) {
   Xapian::doccount documents = 0;
+  std::string format;
   for (unsigned i = 0; i < shards.size(); ++i) {
-    if (!shards[i].get_metadata(schema::kMetaFormat).empty()) return;
+    const std::string shard_format = shards[i].get_metadata(schema::kMetaFormat);
+    if (shard_format == schema::kFormat) return;
+    if (format.empty()) format = shard_format;
     documents += shards[i].get_doccount();
   }
   if (documents > 0)
-    throw std::runtime_error(path +
-                             ": index format 1 (older indexer): rebuild it with `indexer build`"
+    throw std::runtime_error(path + ": index format " + (format.empty() ? "1" : format) +
+                             " (older indexer): rebuild it with `indexer build`"
                              " before adding to it; nothing was added");
 }
 

@@ -44,7 +44,29 @@ bool is_alphabetic(std::string_view s) {
   });
 }
 
+/// Worth a spelling entry: three bytes or more, letters only.
+bool is_spelling_word(std::string_view word) {
+  return word.size() >= kMinSpellingBytes && is_alphabetic(word);
+}
+
+/// From this size on, the spelling dictionary keeps words of two documents or more.
+constexpr Xapian::doccount kLargeIndexDocs = 1000;
+
 }  // namespace
+
+void WordCounts::merge(const WordCounts& other) {
+  for (const auto& [word, documents] : other.counts_) counts_[word] += documents;
+}
+
+std::vector<std::pair<std::string, Xapian::doccount>> WordCounts::dictionary(
+    Xapian::doccount index_documents) const {
+  const Xapian::doccount min_docs = index_documents >= kLargeIndexDocs ? 2 : 1;
+  std::vector<std::pair<std::string, Xapian::doccount>> words;
+  for (const auto& [word, documents] : counts_)
+    if (documents >= min_docs) words.emplace_back(word, documents);
+  std::sort(words.begin(), words.end());
+  return words;
+}
 
 std::string StemCache::stem(const std::string& word) {
   std::string stem;
@@ -74,7 +96,7 @@ std::uint32_t StemCache::word(std::string_view folded_word) {
     stem_number = s->second;
   }
   const auto number = static_cast<std::uint32_t>(words_.size());
-  words_.push_back({std::move(text), hash, stem_number});
+  words_.push_back({std::move(text), hash, stem_number, 0});
   slots_[slot] = number;
   return number;
 }
@@ -104,14 +126,20 @@ using Scratch = DocumentMaker::Scratch;
 
 /// Adds the terms of one field to the document. Each distinct word is stemmed
 /// once per thread (StemCache); stems and title words get a posting per
-/// occurrence (positions), while exact words and title stems are counted and
-/// marked by number in the maker's scratch space, which finish() leaves ready
-/// for the next document.
+/// occurrence (positions), while title stems and the words of the spelling list
+/// are counted and marked by number in the maker's scratch space, which
+/// finish() leaves ready for the next document.
 class FieldIndexer {
  public:
   FieldIndexer(Xapian::Document& doc, StemCache& stems, Scratch& scratch,
-               std::vector<std::string>* spelling, std::vector<std::string>* surfaces)
-      : doc_(doc), stems_(stems), s_(scratch), spelling_(spelling), surfaces_(surfaces) {}
+               std::vector<std::string>* spelling, std::vector<std::string>* surfaces,
+               bool count_words)
+      : doc_(doc),
+        stems_(stems),
+        s_(scratch),
+        spelling_(spelling),
+        surfaces_(surfaces),
+        count_words_(count_words) {}
 
   /// Indexes @p text starting at the current position; @p title adds the S/ZS
   /// terms and the title wdf boost.
@@ -124,10 +152,9 @@ class FieldIndexer {
       const std::string& word = token.text;
       if (word.empty() || word.size() > kMaxWordBytes) continue;
       const std::uint32_t number = stems_.word(word);
-      // The exact word without positions (counted here, added by finish()); its
-      // stem with them (schema.h).
-      mark_word(number);
-      s_.word_wdf[number] += title ? schema::kTitleWdfBoost : 1;
+      // The word itself is no term (schema.h): it goes to the spelling list, its
+      // stem carries the positions.
+      if (spelling_ != nullptr || count_words_) mark_word(number);
       if (title) {
         s_.title_term.assign(schema::kTitle);
         s_.title_term += word;
@@ -135,7 +162,7 @@ class FieldIndexer {
       }
       const std::uint32_t stem = stems_.stem_of(number);
       if (stem != StemCache::kNoStem) {
-        doc_.add_posting(stems_.stem_term(stem), pos);
+        doc_.add_posting(stems_.stem_term(stem), pos, title ? schema::kTitleWdfBoost : 1);
         if (title) {
           if (stem >= s_.title_stem_counts.size()) s_.title_stem_counts.resize(stems_.stem_count());
           if (s_.title_stem_counts[stem]++ == 0) s_.title_stems.push_back(stem);
@@ -146,8 +173,8 @@ class FieldIndexer {
     if (!tokens.empty()) next_pos_ = last + 1 + kFieldGap;
   }
 
-  /// Adds the exact words and the title stem terms (one Xapian call per term,
-  /// not per occurrence), and lists the distinct words worth a spelling entry.
+  /// Adds the title stem terms (one Xapian call per term, not per occurrence),
+  /// and lists the distinct words worth a spelling entry.
   void finish() {
     if (surfaces_ != nullptr) {
       std::sort(surfaces_->begin(), surfaces_->end());
@@ -159,11 +186,9 @@ class FieldIndexer {
     }
     s_.title_stems.clear();
     for (const std::uint32_t number : s_.words) {
+      if (count_words_) stems_.count_document(number);
       const std::string& word = stems_.word_text(number);
-      doc_.add_term(word, s_.word_wdf[number]);
-      s_.word_wdf[number] = 0;
-      if (spelling_ != nullptr && word.size() >= kMinSpellingBytes && is_alphabetic(word))
-        spelling_->push_back(word);
+      if (spelling_ != nullptr && is_spelling_word(word)) spelling_->push_back(word);
     }
     s_.words.clear();
     if (spelling_ != nullptr) std::sort(spelling_->begin(), spelling_->end());
@@ -172,10 +197,7 @@ class FieldIndexer {
  private:
   /// Lists word @p number once per document.
   void mark_word(std::uint32_t number) {
-    if (number >= s_.word_doc.size()) {
-      s_.word_doc.resize(stems_.word_count());
-      s_.word_wdf.resize(stems_.word_count());
-    }
+    if (number >= s_.word_doc.size()) s_.word_doc.resize(stems_.word_count());
     if (s_.word_doc[number] == s_.document) return;
     s_.word_doc[number] = s_.document;
     s_.words.push_back(number);
@@ -216,6 +238,7 @@ class FieldIndexer {
   Scratch& s_;
   std::vector<std::string>* spelling_;
   std::vector<std::string>* surfaces_;
+  const bool count_words_;
   Xapian::termpos next_pos_ = 1;
 };
 
@@ -259,18 +282,27 @@ void DocumentMaker::start_document() {
   // Left over by a document that threw half way.
   for (const std::uint32_t stem : scratch_.title_stems) scratch_.title_stem_counts[stem] = 0;
   scratch_.title_stems.clear();
-  for (const std::uint32_t word : scratch_.words) scratch_.word_wdf[word] = 0;
   scratch_.words.clear();
   scratch_.surfaces_seen.clear();
   if (stems_.full()) {  // numbers are reused after this: forget the old marks
+    take_word_counts();
     stems_.clear();
     scratch_.word_doc.clear();
-    scratch_.word_wdf.clear();
     scratch_.title_stem_counts.clear();
   }
   if (++scratch_.document == 0) {  // the stamp wrapped around
     std::fill(scratch_.word_doc.begin(), scratch_.word_doc.end(), 0);
     scratch_.document = 1;
+  }
+}
+
+void DocumentMaker::take_word_counts() {
+  if (counts_ == nullptr) return;
+  for (std::uint32_t word = 0; word < stems_.word_count(); ++word) {
+    const std::uint32_t documents = stems_.documents(word);
+    if (documents == 0) continue;
+    stems_.reset_documents(word);
+    if (is_spelling_word(stems_.word_text(word))) counts_->add(stems_.word_text(word), documents);
   }
 }
 
@@ -288,7 +320,7 @@ Xapian::Document DocumentMaker::make(const corpus::Article& article,
   Xapian::Document doc;
   doc.add_boolean_term(id_term(article.id));
 
-  FieldIndexer fields(doc, stems_, scratch_, spelling, surfaces);
+  FieldIndexer fields(doc, stems_, scratch_, spelling, surfaces, counts_ != nullptr);
   fields.index(article.title, analyzer, true);
   fields.index(article.summary, analyzer, false);
   fields.index(article.body, analyzer, false);

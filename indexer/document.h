@@ -15,6 +15,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <xapian.h>
@@ -43,6 +44,11 @@ class StemCache {
   const std::string& word_text(std::uint32_t word) const { return words_[word].text; }
   /// Its stem's number, or kNoStem.
   std::uint32_t stem_of(std::uint32_t word) const { return words_[word].stem; }
+  /// One more document holds @p word (DocumentMaker::count_words()).
+  void count_document(std::uint32_t word) { ++words_[word].documents; }
+  /// The documents counted for @p word since reset_documents().
+  std::uint32_t documents(std::uint32_t word) const { return words_[word].documents; }
+  void reset_documents(std::uint32_t word) { words_[word].documents = 0; }
   const std::string& stem_term(std::uint32_t stem) const { return stems_[stem].term; }
   const std::string& title_stem_term(std::uint32_t stem) const { return stems_[stem].title_term; }
 
@@ -59,6 +65,7 @@ class StemCache {
     std::string text;
     std::uint64_t hash;
     std::uint32_t stem;
+    std::uint32_t documents;
   };
   struct Stem {
     std::string term;        // "Z" + stem
@@ -76,6 +83,25 @@ class StemCache {
   std::vector<Stem> stems_;
 };
 
+/// How many documents of a build had each spelling word (the index has no
+/// unprefixed terms to count them from, schema.h). Not thread-safe: one per
+/// analysis worker, merged at the end.
+class WordCounts {
+ public:
+  void add(const std::string& word, Xapian::doccount documents) { counts_[word] += documents; }
+  void merge(const WordCounts& other);
+  /// The spelling dictionary of an index of @p index_documents: every word with
+  /// its count, sorted; from 1000 documents on, only the words of two documents
+  /// or more (in a large index a word of one document is more often a typo, a
+  /// glued word or a rare name than what a visitor meant, and leaving those out
+  /// halves the dictionary).
+  std::vector<std::pair<std::string, Xapian::doccount>> dictionary(
+      Xapian::doccount index_documents) const;
+
+ private:
+  std::unordered_map<std::string, Xapian::doccount> counts_;
+};
+
 /// Builds the documents of one thread (see make_document()). Keeps its scratch
 /// space (stem counts, word marks, surface set) across documents.
 class DocumentMaker {
@@ -86,13 +112,18 @@ class DocumentMaker {
   /// instead of into the document as terms.
   Xapian::Document make(const corpus::Article& article, std::vector<std::string>* spelling,
                         std::vector<std::string>* surfaces = nullptr);
+  /// From now on, make() also counts the documents of each spelling word, by
+  /// word number in the StemCache (far cheaper than a list of strings per
+  /// document); take_word_counts() adds them to @p counts.
+  void count_words(WordCounts* counts) { counts_ = counts; }
+  /// Adds the words counted so far to the count_words() target and resets them.
+  void take_word_counts();
 
   /// Per-document state, reset by each make() (sized by the StemCache's numbers).
   struct Scratch {
     std::vector<Xapian::termcount> title_stem_counts;  // by stem number
     std::vector<std::uint32_t> title_stems;            // stem numbers counted in this title
     std::vector<std::uint32_t> word_doc;               // by word number: last document that had it
-    std::vector<Xapian::termcount> word_wdf;           // by word number: its wdf in this document
     std::vector<std::uint32_t> words;                  // word numbers seen in this document
     std::unordered_set<std::string_view> surfaces_seen;  // views into the article
     std::string title_term;                              // "S" + word buffer
@@ -105,6 +136,7 @@ class DocumentMaker {
   const analysis::Analyzer& analyzer_;
   StemCache& stems_;
   Scratch scratch_;
+  WordCounts* counts_ = nullptr;
 };
 }  // namespace frsearch::indexer
 

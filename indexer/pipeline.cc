@@ -5,6 +5,7 @@
 #include <exception>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -115,6 +116,8 @@ class Pipeline {
   void analyse() {
     StemCache stems;
     DocumentMaker maker(analyzer_, stems);
+    WordCounts counts;
+    if (options_.word_counts != nullptr) maker.count_words(&counts);
     while (std::optional<JobPtr> job = work_.pop()) {
       Job& j = **job;
       try {
@@ -130,6 +133,10 @@ class Pipeline {
         j.promise.set_exception(std::current_exception());
       }
     }
+    if (options_.word_counts == nullptr) return;
+    maker.take_word_counts();
+    std::lock_guard<std::mutex> lock(counts_mutex_);
+    options_.word_counts->merge(counts);
   }
 
   const std::vector<std::string>& files_;
@@ -141,6 +148,7 @@ class Pipeline {
   IdTracker ids_;  // reader thread only
   std::thread reader_;
   std::vector<std::thread> workers_;
+  std::mutex counts_mutex_;  // guards options_.word_counts
   std::atomic<bool> stopped_{false};
   std::exception_ptr reader_error_;
 };

@@ -48,10 +48,15 @@ struct PipelineHandlers {
   std::function<void(Prepared&&)> on_document;
 };
 
+class WordCounts;
+
 struct PipelineOptions {
   unsigned threads = 1;   ///< analysis workers
   bool spelling = false;  ///< fill Prepared::spelling
   bool surfaces = false;  ///< "XU" pairs into Prepared::surfaces, not into the document
+  /// When set, the workers count the documents of each spelling word and add
+  /// their counts here once they are done (DocumentMaker::count_words()).
+  WordCounts* word_counts = nullptr;
 };
 
 /// Runs the whole pipeline over @p files. Returns false when on_rejection asked to stop.

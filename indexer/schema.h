@@ -2,18 +2,22 @@
  * @brief The index schema shared by the indexer (writer) and searchd (reader).
  *
  * Term prefixes follow Xapian Omega's conventions (single capital letters,
- * "X" + capitals for our own). Unprefixed terms are folded words and never
- * start with a capital, since analysis lowercases everything.
+ * "X" + capitals for our own). Folded words never start with a capital, since
+ * analysis lowercases everything.
  *
- * Positions (index format 2, kFormat): the exact folded words of title, summary
- * and body carry none; the "Z" stems carry the positions of their tokens, so
- * phrases and NEAR match on stems ("donnée de santé" finds « données de santé »,
- * as Elasticsearch's french analyzer and PostgreSQL's tsvector do), and a stop
- * word, which has no stem, leaves a gap that the query side's window covers.
- * Title words ("S") keep their positions: a title phrase stays exact. Positions
- * on every exact word, stop words included, were the largest cost of a build
- * (docs/PERFORMANCE.md). An index without kMetaFormat (format 1) has positions
- * on the exact words only: searchd warns that its phrases need a rebuild.
+ * Index format 3 (kFormat): a word of title, summary or body is indexed by its
+ * stem only, "Z" + stem, with the positions of its tokens, so phrases and NEAR
+ * match on stems ("donnée de santé" finds « données de santé », as Elasticsearch's
+ * french analyzer and PostgreSQL's tsvector do), and a stop word, which has no
+ * stem, leaves a gap that the query side's window covers. Title words also get
+ * "S" + the folded word, with positions: a title phrase stays exact, and a title
+ * holding the very form asked for can rank first. There are no unprefixed terms:
+ * the exact words were more than half of a document's terms and a third of a
+ * build's time (docs/PERFORMANCE.md); the words themselves, with their document
+ * counts, are in Xapian's spelling dictionary, for suggestions, completions and
+ * `word*`. Format 2 also had each exact word as an unprefixed term without
+ * positions; format 1 (no kMetaFormat) had the positions on the exact words.
+ * searchd warns that an older index needs a rebuild; `indexer add` refuses it.
  *
  * Index folder layout:
  *   DIR/XAPIANDB        Xapian stub file naming the live generation's shard(s),
@@ -30,12 +34,10 @@
 namespace frsearch::schema {
 
 // ---- Term prefixes ----------------------------------------------------------
-inline constexpr const char* kId = "Q";  ///< "Q" + id: unique id term (boolean)
-/// Unprefixed: folded word of title, summary or body, no positions; wdf = its
-/// count, kTitleWdfBoost per title occurrence.
+inline constexpr const char* kId = "Q";     ///< "Q" + id: unique id term (boolean)
 inline constexpr const char* kTitle = "S";  ///< "S" + folded word: title words, with positions
 /// "Z" + stem (title, summary, body), with the positions of its tokens; wdf = its
-/// count over all fields. Stop words have no stem.
+/// count, kTitleWdfBoost per title occurrence. Stop words have no stem.
 inline constexpr const char* kStem = "Z";
 inline constexpr const char* kTitleStem = "ZS";  ///< "ZS" + stem of a title word, no positions
 inline constexpr const char* kCategory = "K";    ///< "K" + folded label ("Ka la une"), boolean
@@ -70,11 +72,11 @@ inline constexpr const char* kMetaGeneration = "generation";   ///< decimal gene
 /// The index format (decimal), written by `indexer build` and by `add` into a new
 /// folder; absent: format 1 (positions on the exact words, not on the stems).
 inline constexpr const char* kMetaFormat = "format";
-inline constexpr const char* kFormat = "2";  ///< what this indexer writes
+inline constexpr const char* kFormat = "3";  ///< what this indexer writes
 
 // ---- Weights ----------------------------------------------------------------
-/// Title words also go into the unprefixed field with this wdf increment,
-/// so a plain query weighs them above body words.
+/// A title token adds this to its stem's wdf (one per body token), so a plain
+/// query weighs title words above body words.
 inline constexpr Xapian::termcount kTitleWdfBoost = 3;
 
 inline constexpr const char* kStubFile = "XAPIANDB";

@@ -1,4 +1,4 @@
-// ShardSet, the end-of-build spelling pass, and the per-shard writer threads.
+// ShardSet, a build's parts and their join, and the per-shard writer threads.
 #include "indexer/shards.h"
 
 #include <algorithm>
@@ -17,18 +17,6 @@ namespace {
 
 /// Documents queued per shard writer.
 constexpr std::size_t kShardQueue = 64;
-constexpr std::size_t kMinSpellingBytes = 3;
-/// From this size on, the spelling dictionary keeps words of two documents or more.
-constexpr Xapian::doccount kLargeIndexDocs = 1000;
-
-bool is_spelling_word(const std::string& term) {
-  if (term.size() < kMinSpellingBytes) return false;
-  for (char c : term) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!((u >= 'a' && u <= 'z') || u >= 0x80)) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -57,23 +45,6 @@ void ShardSet::commit_all() {
 
 void ShardSet::close() {
   for (Xapian::WritableDatabase& db : dbs_) db.close();
-}
-
-void add_spelling_from_terms(Xapian::WritableDatabase& db, Xapian::doccount index_documents) {
-  // In a large index a word found in one document only is more often a typo, a
-  // glued word or a rare name than what a visitor meant, and leaving those out
-  // halves the dictionary (Zipf): its cost at commit time is per word.
-  const Xapian::doccount min_docs = index_documents >= kLargeIndexDocs ? 2 : 1;
-  // Unprefixed terms sort before "A" only in part (digits), so walk them all and
-  // skip the prefixed ones, which start with a capital.
-  std::vector<std::pair<std::string, Xapian::doccount>> words;
-  for (Xapian::TermIterator t = db.allterms_begin(); t != db.allterms_end(); ++t) {
-    const std::string term = *t;
-    if (term[0] >= 'A' && term[0] <= 'Z') continue;
-    if (t.get_termfreq() >= min_docs && is_spelling_word(term))
-      words.emplace_back(term, t.get_termfreq());
-  }
-  for (const auto& [word, freq] : words) db.add_spelling(word, freq);
 }
 
 void merge_into_one(const std::vector<std::string>& parts, const std::string& destination) {

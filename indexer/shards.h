@@ -44,13 +44,6 @@ class ShardSet {
   unsigned generation_;
 };
 
-/// Walks the unprefixed terms of @p db and adds the alphabetic ones of three
-/// bytes or more to its spelling dictionary, with their term frequencies (when
-/// the whole index has @p index_documents >= 1000, only the words of two
-/// documents or more). One pass at the end of a build costs far less than
-/// add_spelling() per word.
-void add_spelling_from_terms(Xapian::WritableDatabase& db, Xapian::doccount index_documents);
-
 /// Merges the databases @p parts into a new compact one at @p destination
 /// (Xapian's compactor: documents renumbered part after part, spelling
 /// frequencies summed), then removes the parts.

@@ -147,27 +147,34 @@ TEST_F(CommandsTest, AddInsertsAndReplacesById) {
   EXPECT_EQ(spelling_frequency(db, "trois"), 1u);
 }
 
-// An index written by the older indexer (format 1: positions on the exact
-// words, no "format" metadata) is refused by add, unchanged: mixing the two
-// layouts would cost the old documents their phrases.
-TEST_F(CommandsTest, AddRefusesAnIndexOfTheOlderFormat) {
+// An index written by an older indexer (format 1: positions on the exact words,
+// no "format" metadata; format 2: exact words as unprefixed terms) is refused by
+// add, unchanged: mixing two layouts would leave the old documents matching
+// differently from the new ones.
+TEST_F(CommandsTest, AddRefusesAnIndexOfAnOlderFormat) {
   build(options(2), {input("a.jsonl", {record("a1", "Un", "x"), record("a2", "Deux", "x")})}, err_);
-  for (const char* shard : {"/gen-000001/shard-000", "/gen-000001/shard-001"}) {
-    Xapian::WritableDatabase db(index_ + shard, Xapian::DB_OPEN);
-    db.set_metadata(schema::kMetaFormat, "");  // as the older indexer left it
-    db.commit();
-  }
   const Xapian::doccount before = Xapian::Database(index_).get_doccount();
-  try {
-    add(options(2), {input("b.jsonl", {record("a3", "Trois", "x")})}, err_);
-    ADD_FAILURE() << "add into a format 1 index did not throw";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("rebuild it with `indexer build`"), std::string::npos)
-        << e.what();
+  for (const char* older : {"", "2"}) {
+    SCOPED_TRACE(std::string("format '") + older + "'");
+    for (const char* shard : {"/gen-000001/shard-000", "/gen-000001/shard-001"}) {
+      Xapian::WritableDatabase db(index_ + shard, Xapian::DB_OPEN);
+      db.set_metadata(schema::kMetaFormat, older);  // as the older indexer left it
+      db.commit();
+    }
+    try {
+      add(options(2), {input("b.jsonl", {record("a3", "Trois", "x")})}, err_);
+      ADD_FAILURE() << "add into an older index did not throw";
+    } catch (const std::runtime_error& e) {
+      const std::string format = *older != '\0' ? older : "1";
+      EXPECT_NE(std::string(e.what()).find("index format " + format), std::string::npos)
+          << e.what();
+      EXPECT_NE(std::string(e.what()).find("rebuild it with `indexer build`"), std::string::npos)
+          << e.what();
+    }
+    Xapian::Database db(index_);
+    EXPECT_EQ(db.get_doccount(), before);
+    EXPECT_EQ(joined(ids_of(db)), "a1|a2");
   }
-  Xapian::Database db(index_);
-  EXPECT_EQ(db.get_doccount(), before);
-  EXPECT_EQ(joined(ids_of(db)), "a1|a2");
   // One shard with the format is enough (the other may be empty of metadata).
   {
     Xapian::WritableDatabase shard(index_ + "/gen-000001/shard-001", Xapian::DB_OPEN);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analyzers/analyzer.h"
@@ -61,9 +62,8 @@ TEST_F(MakeDocumentTest, TermsPositionsAndPrefixes) {
   std::vector<std::string> spelling;
   const Xapian::Document doc = make_document(a, analyzer_, &spelling);
 
-  // Exact words without positions (index format 2); title words weigh
-  // kTitleWdfBoost in the unprefixed field.
-  EXPECT_EQ(terms(doc, ""), "coeur:1 donnees:1 du:1 hopital:3 le:1 ouvre:3 projet:1");
+  // No unprefixed terms (index format 3): the words go to the spelling list.
+  EXPECT_EQ(terms(doc, ""), "");
   // Title words keep theirs: title at 1.., summary after a gap of 100, body
   // after another gap.
   EXPECT_EQ(terms(doc, "S"), "Shopital:1@1 Souvre:1@2");
@@ -76,22 +76,23 @@ TEST_F(MakeDocumentTest, TermsPositionsAndPrefixes) {
   EXPECT_EQ(joined(spelling, " "), "coeur donnees hopital ouvre projet");
 
   // Stems: every word but the stop words ("le" at 204, "du" at 206: gaps), with
-  // the positions of their words; title words again in ZS, without positions.
+  // the positions of their words, a title word weighing kTitleWdfBoost; title
+  // words again in ZS, without positions.
   std::set<std::string> stems, title_stems;
-  const std::pair<const char*, const char*> positioned[] = {{"coeur", "@205"},
-                                                            {"donnees", "@103"},
-                                                            {"hopital", "@1"},
-                                                            {"ouvre", "@2"},
-                                                            {"projet", "@207"}};
-  for (const auto& [w, at] : positioned) stems.insert("Z" + analysis::stem(w) + ":1" + at);
+  const std::pair<const char*, const char*> positioned[] = {{"coeur", ":1@205"},
+                                                            {"donnees", ":1@103"},
+                                                            {"hopital", ":3@1"},
+                                                            {"ouvre", ":3@2"},
+                                                            {"projet", ":1@207"}};
+  for (const auto& [w, at] : positioned) stems.insert("Z" + analysis::stem(w) + at);
   for (const char* w : {"hopital", "ouvre"}) title_stems.insert("ZS" + analysis::stem(w) + ":1");
   EXPECT_EQ(terms(doc, "Z"), joined({stems.begin(), stems.end()}, " "));
   EXPECT_EQ(terms(doc, "ZS"), joined({title_stems.begin(), title_stems.end()}, " "));
 }
 
 TEST_F(MakeDocumentTest, StemPositionsAndWdfOverFields) {
-  // A stem's wdf counts its words in every field (title words once each); its
-  // positions are those of its words, inflections included.
+  // A stem's wdf counts its words in every field (a title word kTitleWdfBoost
+  // times); its positions are those of its words, inflections included.
   const Xapian::Document doc = make_document(article({{"id", "s"},
                                                       {"title", "Données"},
                                                       {"summary", "la donnée"},
@@ -100,9 +101,9 @@ TEST_F(MakeDocumentTest, StemPositionsAndWdfOverFields) {
                                              analyzer_);
   const std::string donnee = "Z" + analysis::stem("donnees");
   ASSERT_EQ(donnee, "Z" + analysis::stem("donnee"));
-  EXPECT_EQ(terms(doc, ""), "de:1 des:1 donnee:1 donnees:4 la:2 sante:1");
+  EXPECT_EQ(terms(doc, ""), "");
   const std::string sante = "Z" + analysis::stem("sante");
-  EXPECT_EQ(terms(doc, "Z"), joined({donnee + ":3@1,103,205", sante + ":1@208"}, " "));
+  EXPECT_EQ(terms(doc, "Z"), joined({donnee + ":5@1,103,205", sante + ":1@208"}, " "));
   EXPECT_EQ(terms(doc, "ZS"), "ZS" + analysis::stem("donnees") + ":1");
   // Document length unchanged by the schema: the sum of every wdf.
   Xapian::termcount length = 0;
@@ -111,7 +112,7 @@ TEST_F(MakeDocumentTest, StemPositionsAndWdfOverFields) {
     length += t.get_wdf();
     all += *t + ":" + std::to_string(t.get_wdf()) + " ";
   }
-  EXPECT_EQ(length, 10u + 1u + 4u + 1u) << all;  // words (3 for the title word), S, Z, ZS
+  EXPECT_EQ(length, 1u + 6u + 1u) << all;  // S, Z (3 for the title word), ZS
 }
 
 TEST_F(MakeDocumentTest, ValuesAndData) {
@@ -146,7 +147,10 @@ TEST_F(MakeDocumentTest, NoCategoryNoSummary) {
   EXPECT_EQ(terms(doc, "K"), "");
   EXPECT_EQ(doc.get_value(schema::kSlotCategories), "");
   // No summary: the body follows the title after one gap.
-  EXPECT_EQ(terms(doc, ""), "a:1 ete:3 paris:1");
+  EXPECT_EQ(terms(doc, ""), "");
+  EXPECT_EQ(terms(doc, "S"), "Sete:1@1");
+  // "été" is a stop word (a form of "être"): no stem, in the title its S term only.
+  EXPECT_EQ(terms(doc, "Z"), "Z" + analysis::stem("paris") + ":1@103");
   EXPECT_EQ(terms(doc, "XU"), "XUa:à XUete:été");
   EXPECT_EQ(nlohmann::json::parse(doc.get_value(schema::kSlotMeta))["categories"],
             nlohmann::json::array());
@@ -169,9 +173,9 @@ TEST_F(MakeDocumentTest, OverlongWordsAreSkippedButKeepTheirPosition) {
                                                       {"body", "avant " + longword + " apres"},
                                                       {"date", "2020-01-01"}}),
                                              analyzer_);
-  EXPECT_EQ(terms(doc, ""), "apres:1 avant:1 x:3");
+  EXPECT_EQ(terms(doc, ""), "");
   EXPECT_EQ(terms(doc, "Z"), "Z" + analysis::stem("apres") + ":1@104 Z" + analysis::stem("avant") +
-                                 ":1@102 Z" + analysis::stem("x") + ":1@1");
+                                 ":1@102 Z" + analysis::stem("x") + ":3@1");
 }
 
 TEST_F(MakeDocumentTest, SpellingWordsAreDistinctAlphabeticAndLongEnough) {
@@ -192,8 +196,43 @@ TEST_F(MakeDocumentTest, StemTermsCountOccurrencesOfEveryInflection) {
                                              analyzer_);
   const std::string z = "Z" + analysis::stem("donnees");
   ASSERT_EQ(z, "Z" + analysis::stem("donnee"));        // one stem for the inflections
-  EXPECT_EQ(terms(doc, "Z"), z + ":4@1,102,103,105");  // "et" at 104 has no stem
+  EXPECT_EQ(terms(doc, "Z"), z + ":6@1,102,103,105");  // "et" at 104 has no stem
   EXPECT_EQ(terms(doc, "ZS"), "ZS" + z.substr(1) + ":1");
+}
+
+/// "word:documents" for each entry of @p dictionary.
+std::string listed(const std::vector<std::pair<std::string, Xapian::doccount>>& dictionary) {
+  std::vector<std::string> out;
+  for (const auto& [word, documents] : dictionary)
+    out.push_back(word + ":" + std::to_string(documents));
+  return joined(out, " ");
+}
+
+TEST_F(MakeDocumentTest, CountedWordsGiveTheSpellingDictionary) {
+  // A cache of 4 words fills up and is cleared between documents: the counts of
+  // the words it forgets must be kept.
+  for (const std::size_t cache_words : {std::size_t{4}, std::size_t{1} << 18}) {
+    SCOPED_TRACE(cache_words);
+    StemCache stems(cache_words);
+    DocumentMaker maker(analyzer_, stems);
+    WordCounts counts;
+    maker.count_words(&counts);
+    for (const auto& [id, title, body] :
+         {std::tuple{"a", "Santé publique", "la santé des données"},
+          std::tuple{"b", "Données", "données, DONNÉES et santé"},
+          std::tuple{"c", "Un an", "le covid19 de 2020, une épidémie"}}) {
+      maker.make(article({{"id", id}, {"title", title}, {"body", body}, {"date", "2020-01-01"}}),
+                 nullptr);
+    }
+    maker.take_word_counts();
+    // Documents, not occurrences; words of 3 bytes or more, letters only, stop
+    // words too (a typo of one is corrected like any other word).
+    EXPECT_EQ(listed(counts.dictionary(3)), "des:1 donnees:2 epidemie:1 publique:1 sante:2 une:1");
+    // From 1000 documents on, the words of one document are left out.
+    EXPECT_EQ(listed(counts.dictionary(1000)), "donnees:2 sante:2");
+    maker.take_word_counts();  // nothing counted twice
+    EXPECT_EQ(listed(counts.dictionary(3)), "des:1 donnees:2 epidemie:1 publique:1 sante:2 une:1");
+  }
 }
 
 TEST(IdTermTest, ShortIdsAreKeptAndLongOnesHashedUnderTheLimit) {
