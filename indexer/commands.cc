@@ -163,6 +163,7 @@ void finish_parts(const std::vector<std::vector<std::string>>& shard_parts,
       db.add_spelling(words[k * shards + part.shard].first, words[k * shards + part.shard].second);
     if (part.index == 0) {
       surfaces.write(db);
+      write_word_counts(db, words);
       db.set_metadata(schema::kMetaFormat, schema::kFormat);
     }
     stamp_and_commit(db, generation);
@@ -338,16 +339,27 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.spelling = true;
+  // The words of the documents added since the last commit, added to every
+  // shard's "XW" counts at each commit (schema.h).
+  WordCounts words;
+  const auto commit_all = [&] {
+    for (unsigned i = 0; i < shards.size(); ++i) words.add_to_metadata(shards[i]);
+    words.clear();
+    shards.commit_all();
+  };
   const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     Xapian::WritableDatabase& db = shards[shards.route(prepared.id)];
     const std::string term = id_term(prepared.id);
     if (prepared.duplicate || db.term_exists(term)) ++summary.replaced;
     db.replace_document(term, prepared.doc);
-    for (const std::string& word : prepared.spelling) db.add_spelling(word);
-    if ((summary.indexed + 1) % kAddCommitEvery == 0) shards.commit_all();
+    for (const std::string& word : prepared.spelling) {
+      db.add_spelling(word);
+      words.add(word, 1);
+    }
+    if ((summary.indexed + 1) % kAddCommitEvery == 0) commit_all();
   });
   for (unsigned i = 0; synonyms && i < shards.size(); ++i) write_synonyms(shards[i], *synonyms);
-  shards.commit_all();
+  commit_all();
   return run.finish(!complete);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,6 +67,21 @@ std::vector<std::pair<std::string, Xapian::doccount>> WordCounts::dictionary(
     if (documents >= min_docs) words.emplace_back(word, documents);
   std::sort(words.begin(), words.end());
   return words;
+}
+
+void WordCounts::add_to_metadata(Xapian::WritableDatabase& db) const {
+  for (const auto& [word, documents] : counts_) {
+    const std::string key = schema::kWord + word;
+    const std::string old = db.get_metadata(key);
+    const unsigned long before = std::strtoul(old.c_str(), nullptr, 10);  // "" or junk: 0
+    db.set_metadata(key, std::to_string(before + documents));
+  }
+}
+
+void write_word_counts(Xapian::WritableDatabase& db,
+                       const std::vector<std::pair<std::string, Xapian::doccount>>& dictionary) {
+  for (const auto& [word, documents] : dictionary)
+    db.set_metadata(schema::kWord + word, std::to_string(documents));
 }
 
 std::string StemCache::stem(const std::string& word) {

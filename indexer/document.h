@@ -97,10 +97,17 @@ class WordCounts {
   /// halves the dictionary).
   std::vector<std::pair<std::string, Xapian::doccount>> dictionary(
       Xapian::doccount index_documents) const;
+  /// Adds the counts to the "XW" word counts of @p db (schema.h).
+  void add_to_metadata(Xapian::WritableDatabase& db) const;
+  void clear() { counts_.clear(); }
 
  private:
   std::unordered_map<std::string, Xapian::doccount> counts_;
 };
+
+/// Sets the "XW" word count (schema.h) of each word of @p dictionary in @p db.
+void write_word_counts(Xapian::WritableDatabase& db,
+                       const std::vector<std::pair<std::string, Xapian::doccount>>& dictionary);
 
 /// Builds the documents of one thread (see make_document()). Keeps its scratch
 /// space (stem counts, word marks, surface set) across documents.

@@ -50,6 +50,13 @@ inline constexpr const char* kDay = "D";         ///< "D20211223", boolean
 /// `add` writes these terms; `build` counts the same pairs in memory and writes
 /// one metadata entry "XU" + folded word per word instead (indexer/surfaces.h).
 inline constexpr const char* kSurface = "XU";
+/// Metadata key "XW" + folded word -> the number of documents holding it
+/// (decimal), for the words of the spelling dictionary, in every shard: what
+/// completions, `word*` and the spelling checks read to know a word and its
+/// frequency, since the index has no unprefixed terms (format 3). Metadata,
+/// unlike Xapian's spelling table, is served by remote shards (xapian-tcpsrv).
+/// `build` writes the counts of the whole index; `add` adds its documents' words.
+inline constexpr const char* kWord = "XW";
 
 // ---- Value slots ------------------------------------------------------------
 inline constexpr Xapian::valueno kSlotDay = 0;    ///< "YYYYMMDD" (date filters)

@@ -309,17 +309,55 @@ TEST_F(CommandsTest, ThreadsChangeNeitherTheDocumentsNorTheirOrder) {
   EXPECT_EQ(stored_title(Xapian::Database(index_), "t5"), "Doublon");
 }
 
+/// The "XW" word counts (metadata) of every shard of @p db, "word=count" by
+/// shard, shards separated by " | ".
+std::string word_counts(const std::string& index) {
+  std::vector<std::string> shards;
+  for (const std::string& path : IndexDir(index).live().shards) {
+    const Xapian::Database shard(path);
+    std::vector<std::string> counts;
+    for (auto k = shard.metadata_keys_begin(schema::kWord);
+         k != shard.metadata_keys_end(schema::kWord); ++k)
+      counts.push_back((*k).substr(2) + "=" + shard.get_metadata(*k));
+    shards.push_back(joined(counts, " "));
+  }
+  return joined(shards, " | ");
+}
+
 TEST_F(CommandsTest, BuildFillsTheSpellingDictionary) {
-  build(options(),
-        {input("a.jsonl", {record("a1", "Hôpital", "l'hôpital de la santé publique en 2021"),
-                           record("a2", "Santé", "santé")})},
-        err_);
+  for (const unsigned shards : {1u, 2u}) {
+    SCOPED_TRACE(shards);
+    build(options(shards),
+          {input("a.jsonl", {record("a1", "Hôpital", "l'hôpital de la santé publique en 2021"),
+                             record("a2", "Santé", "santé")})},
+          err_);
+    Xapian::Database db(index_);
+    EXPECT_EQ(spelling_frequency(db, "sante"), 2u);  // documents, not occurrences
+    EXPECT_EQ(spelling_frequency(db, "hopital"), 1u);
+    EXPECT_EQ(spelling_frequency(db, "la"), 0u);    // too short
+    EXPECT_EQ(spelling_frequency(db, "2021"), 0u);  // not a word
+    EXPECT_EQ(db.get_spelling_suggestion("hopitl"), "hopital");
+    // The same words and counts as metadata, whole in every shard (remote shards
+    // serve metadata, not spelling tables).
+    const std::string counts = "hopital=1 publique=1 sante=2";
+    EXPECT_EQ(word_counts(index_), shards == 1 ? counts : counts + " | " + counts);
+  }
+}
+
+TEST_F(CommandsTest, AddCountsTheWordsOfItsDocuments) {
+  build(options(2), {input("a.jsonl", {record("a1", "Santé", "santé publique")})}, err_);
+  add(options(2), {input("b.jsonl", {record("b1", "Hôpital", "santé"), record("b2", "x", "")})},
+      err_);
   Xapian::Database db(index_);
-  EXPECT_EQ(spelling_frequency(db, "sante"), 2u);  // documents, not occurrences
+  const std::string counts = "hopital=1 publique=1 sante=2";
+  EXPECT_EQ(word_counts(index_), counts + " | " + counts);
   EXPECT_EQ(spelling_frequency(db, "hopital"), 1u);
-  EXPECT_EQ(spelling_frequency(db, "la"), 0u);    // too short
-  EXPECT_EQ(spelling_frequency(db, "2021"), 0u);  // not a word
-  EXPECT_EQ(db.get_spelling_suggestion("hopitl"), "hopital");
+  // Into an empty folder too.
+  const std::string other = tmp_ / "other";
+  Options o = options();
+  o.index_dir = other;
+  add(o, {tmp_ / "b.jsonl"}, err_);
+  EXPECT_EQ(word_counts(other), "hopital=1 sante=1");
 }
 
 /// The "XU" terms of @p db, space-separated.
