@@ -32,9 +32,15 @@ bench_need() {
 
 # bench_index NAME INDEX: the OrangeSum corpus indexed into INDEX once
 # (`indexer build --threads 2`, stderr in $build/bench-search-index.log), unless
-# INDEX/XAPIANDB exists; exit 3 of the indexer (records skipped) is no failure.
+# INDEX/XAPIANDB exists and is newer than the indexer (an index built by an older
+# indexer may be of an older format); exit 3 of the indexer (records skipped) is
+# no failure.
 bench_index() {
   local name="$1" index="$2" status=0
+  if [ -e "$index/XAPIANDB" ] && [ "$build/bin/indexer" -nt "$index/XAPIANDB" ]; then
+    echo "$name: $index is older than $build/bin/indexer: rebuilding it"
+    rm -rf "$index"
+  fi
   if [ ! -e "$index/XAPIANDB" ]; then
     echo "$name: indexing $corpus into $index (once)"
     "$build/bin/indexer" build --index "$index" --threads 2 "$corpus" 2> "$build/bench-search-index.log" ||
