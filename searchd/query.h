@@ -11,10 +11,11 @@
  * open (a filter, inclusive). Operators count in upper case only.
  *
  * Every word goes through the same French analysis as the documents (case,
- * accents, ligatures, elisions) and also matches its inflections (its stem,
- * weighted below the exact word). Stop words are dropped beside other words;
- * phrases and NEAR match on the stems' positions (index format 2, schema.h), a
- * stop word leaving a gap in the phrase. Broken syntax is never an error: the text is then searched
+ * accents, ligatures, elisions) and matches its inflections (its stem; index
+ * format 3 has no exact words, schema.h), a title holding the exact form ranking
+ * first. Stop words are dropped beside other words; alone they look in the titles;
+ * phrases and NEAR match on the stems' positions, a stop word leaving a gap in
+ * the phrase. Broken syntax is never an error: the text is then searched
  * as plain words and ParsedQuery::fallback says so.
  */
 #ifndef FRSEARCH_SEARCHD_QUERY_H

@@ -2,19 +2,23 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <set>
 #include <utility>
 
 #include "indexer/document.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
+#include "searchd/search_common.h"
 
 namespace frsearch::search {
 namespace {
 
 using Q = Xapian::Query;
 
-/// The term prefixes of a field: exact folded word, and stem.
+/// The term prefixes of a field: exact folded word, and stem. The whole text has
+/// no exact-word terms (index format 3): its "word" prefix only names the folded
+/// word of a Leaf, which the query turns into its stem (positional_term()).
 struct Prefixes {
   std::string word;
   std::string stem;
@@ -64,6 +68,41 @@ Q expand_prefix(const Xapian::Database& db, const std::string& prefix, Q::op op)
   std::vector<Q> terms;
   terms.reserve(found.size());
   for (const auto& entry : found) terms.emplace_back(entry.second);
+  return combine(op, terms);
+}
+
+/// A word prefix of the whole text ("vaccinat*") as the stems of its words, joined
+/// by @p op: the stems of the kWildcardExpansion most frequent words of the spelling
+/// dictionary that start with @p prefix (vaccination, vaccinations: Zvaccin), and
+/// the kWildcardExpansion most frequent stems that start with it themselves (the
+/// words the dictionary leaves out: numbers, words of one document). The index has
+/// no exact words (format 3), so a stem stands for all its inflections: "vaccinat*"
+/// also finds « vaccin ». Stop words have no stem: nullopt when the prefix's words
+/// are all stop words; the bare "Z" + prefix (which matches nothing) when there is
+/// no such word at all.
+std::optional<Q> expand_word_prefix(const Xapian::Database& db, const std::string& prefix,
+                                    Q::op op) {
+  std::vector<std::pair<Xapian::doccount, std::string>> found =
+      detail::dictionary_words(db, prefix, std::numeric_limits<std::size_t>::max());
+  if (found.size() > kWildcardExpansion) {
+    std::partial_sort(found.begin(), found.begin() + kWildcardExpansion, found.end(),
+                      [](const auto& a, const auto& b) {
+                        return a.first != b.first ? a.first > b.first : a.second < b.second;
+                      });
+    found.resize(kWildcardExpansion);
+  }
+  std::set<std::string> stems;
+  for (const auto& entry : found) {
+    std::string term = positional_term(entry.second);
+    if (!term.empty()) stems.insert(std::move(term));
+  }
+  const std::string direct = schema::kStem + prefix;
+  const Q own = expand_prefix(db, direct, Q::OP_OR);
+  for (auto t = own.get_unique_terms_begin(); t != own.get_unique_terms_end(); ++t) {
+    if (*t != direct || db.term_exists(direct)) stems.insert(*t);
+  }
+  if (stems.empty()) return found.empty() ? std::optional<Q>(Q(direct)) : std::nullopt;
+  const std::vector<Q> terms(stems.begin(), stems.end());
   return combine(op, terms);
 }
 
@@ -328,7 +367,13 @@ Part PartBuilder::word(std::string_view raw, Field field) {
   Part part;
   if (words.size() == 1 && prefix) {
     if (!take_terms(1)) return {};
-    part.query = expand_prefix(db_, prefixes.word + words[0], Q::OP_SYNONYM);
+    if (field == Field::kTitle) {
+      part.query = expand_prefix(db_, prefixes.word + words[0], Q::OP_SYNONYM);
+    } else {
+      std::optional<Q> stems = expand_word_prefix(db_, words[0], Q::OP_SYNONYM);
+      // Stop words only ("quel*"): they have no stem, the title words do have them.
+      part.query = stems ? *stems : expand_prefix(db_, schema::kTitle + words[0], Q::OP_SYNONYM);
+    }
     part.highlight.prefixes.insert(words[0]);
     part.leaves.push_back({prefixes.word + words[0], true});
     return part;
@@ -337,13 +382,24 @@ Part PartBuilder::word(std::string_view raw, Field field) {
     if (!take_terms(2)) return {};
     const std::string& w = words[0];
     part.stop = analysis::is_stop_word(w);
-    // The index gives stop words no stem: they are exact words, without positions
-    // (title words excepted, schema.h).
+    // The index gives stop words no stem: they are only title words (schema.h).
     const std::string stem = part.stop ? std::string() : analysis::stem(w);
-    const Q exact(prefixes.word + w);
-    part.query = stem.empty() ? exact
-                              : Q(Q::OP_OR, exact,
-                                  Q(Q::OP_SCALE_WEIGHT, Q(prefixes.stem + stem), kStemWeight));
+    if (field == Field::kTitle) {
+      const Q exact(prefixes.word + w);
+      part.query = stem.empty() ? exact
+                                : Q(Q::OP_OR, exact,
+                                    Q(Q::OP_SCALE_WEIGHT, Q(prefixes.stem + stem), kStemWeight));
+    } else if (stem.empty()) {
+      // A stop word: searched alone ("le", "les des"), it finds the titles holding it.
+      part.query = Q(schema::kTitle + w);
+    } else {
+      // No exact words in the text (index format 3): the stem, and the title's
+      // exact word as a ranking bonus (exact forms first, where they can be told).
+      part.query = Q(Q::OP_SCALE_WEIGHT, Q(prefixes.stem + stem), kStemWeight);
+      if (kExactTitleWeight > 0)
+        part.query = Q(Q::OP_AND_MAYBE, part.query,
+                       Q(Q::OP_SCALE_WEIGHT, Q(schema::kTitle + w), kExactTitleWeight));
+    }
     part.highlight.words.insert(w);
     if (!stem.empty()) part.highlight.stems.insert(stem);
     part.leaves.push_back({prefixes.word + w});
@@ -410,7 +466,8 @@ std::vector<Xapian::Query> PartBuilder::expressions(const std::vector<std::strin
     for (const std::string& w : words)
       if (all_stop || !analysis::is_stop_word(w)) highlight.words.insert(w);
     if (words.size() == 1) {
-      queries.emplace_back(words.front());
+      const std::string stem = positional_term(words.front());
+      queries.emplace_back(stem.empty() ? schema::kTitle + words.front() : stem);
     } else {
       queries.push_back(stem_phrase(words));
     }
@@ -496,15 +553,14 @@ Part PartBuilder::phrase(std::string_view raw, Field field) {
 
 Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
   std::vector<std::optional<Q>> terms;
-  std::vector<Q> exact;
   terms.reserve(leaves.size());
   for (const Leaf& leaf : leaves) {
     terms.push_back(leaf_query(leaf));  // nullopt for a stop word: a gap
-    if (terms.back()) note_stem(leaf, exact, highlight);
+    if (terms.back()) note_stem(leaf, highlight);
   }
   Part part;
   if (std::optional<Q> phrase = phrase_over_gaps(std::move(terms))) {
-    part.query = exact_first(std::move(*phrase), leaves, exact);
+    part.query = weigh_stems(std::move(*phrase), leaves);
   } else {  // stop words only: an exact phrase on the title words
     std::vector<Q> titles;
     titles.reserve(leaves.size());
@@ -519,19 +575,14 @@ Part PartBuilder::positional(std::vector<Leaf> leaves, MatchTerms highlight) {
   return part;
 }
 
-void PartBuilder::note_stem(const Leaf& leaf, std::vector<Xapian::Query>& exact,
-                            MatchTerms& highlight) const {
+void PartBuilder::note_stem(const Leaf& leaf, MatchTerms& highlight) const {
   if (!word_leaf(leaf) || leaf.wildcard) return;
-  exact.emplace_back(leaf.term);
   highlight.stems.insert(indexer::StemCache::stem(leaf.term));
 }
 
-Xapian::Query PartBuilder::exact_first(Xapian::Query stems, const std::vector<Leaf>& leaves,
-                                       const std::vector<Xapian::Query>& exact) const {
+Xapian::Query PartBuilder::weigh_stems(Xapian::Query stems, const std::vector<Leaf>& leaves) const {
   if (std::none_of(leaves.begin(), leaves.end(), word_leaf)) return stems;  // title words
-  Q query(Q::OP_SCALE_WEIGHT, stems, kStemWeight);
-  if (exact.empty()) return query;
-  return Q(Q::OP_AND_MAYBE, query, combine(Q::OP_OR, exact));
+  return Q(Q::OP_SCALE_WEIGHT, stems, kStemWeight);
 }
 
 std::optional<Xapian::Query> PartBuilder::leaf_query(const Leaf& leaf) const {
@@ -545,20 +596,8 @@ std::optional<Xapian::Query> PartBuilder::leaf_query(const Leaf& leaf) const {
     if (term.empty()) return std::nullopt;
     return Q(term);
   }
-  // A prefix expands over the exact words, as word* alone does, then each word
-  // found stands for its stem.
-  const Q words = expand_prefix(db_, leaf.term, Q::OP_OR);
-  if (words.get_type() == Q::LEAF_TERM && *words.get_terms_begin() == leaf.term &&
-      db_.get_termfreq(leaf.term) == 0)
-    return words;  // no such word: the bare prefix, which matches nothing
-  std::set<std::string> stems;
-  for (auto t = words.get_unique_terms_begin(); t != words.get_unique_terms_end(); ++t) {
-    std::string term = positional_term(*t);
-    if (!term.empty()) stems.insert(std::move(term));
-  }
-  if (stems.empty()) return std::nullopt;  // stop words only
-  const std::vector<Q> terms(stems.begin(), stems.end());
-  return combine(Q::OP_OR, terms);
+  // A prefix expands as word* alone does: the stems of its words.
+  return expand_word_prefix(db_, leaf.term, Q::OP_OR);
 }
 
 Part PartBuilder::category(std::string_view raw, bool allow_wildcard) {
@@ -617,7 +656,7 @@ Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
     return all.build();
   }
   Part out;
-  std::vector<Q> subqueries, exact;
+  std::vector<Q> subqueries;
   std::vector<Leaf> leaves;
   std::vector<const Part*> unplaced;  // no positional term: stop words only
   for (const Part& p : parts) {
@@ -627,7 +666,7 @@ Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
       std::optional<Q> query = leaf_query(leaf);
       if (!query) continue;
       subqueries.push_back(std::move(*query));
-      note_stem(leaf, exact, out.highlight);
+      note_stem(leaf, out.highlight);
     }
     if (subqueries.size() == before) unplaced.push_back(&p);
     merge(out.highlight, p.highlight);
@@ -640,7 +679,7 @@ Part PartBuilder::near(std::vector<Part> parts, unsigned window) {
   // Like Xapian's NEAR/n: every word within n positions of the others; the
   // stop words left out still count, so the window covers their gaps.
   const auto span = static_cast<Xapian::termcount>(std::max(window, 1u) + leaves.size() - 1);
-  out.query = exact_first(Q(Q::OP_NEAR, subqueries.begin(), subqueries.end(), span), leaves, exact);
+  out.query = weigh_stems(Q(Q::OP_NEAR, subqueries.begin(), subqueries.end(), span), leaves);
   if (unplaced.empty()) return out;
   Conjunction all;
   all.add(out, Conjunction::Mode::kRequired);

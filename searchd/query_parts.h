@@ -26,9 +26,10 @@
 
 namespace frsearch::search {
 
-/// The term that carries the positions of folded word @p folded_word in the
-/// unprefixed field: "Z" + its stem (index format 2, schema.h); "" for a stop
-/// word, which has none. Phrases, NEAR and the proximity bonus use these.
+/// The term that stands for folded word @p folded_word in the whole text, with its
+/// positions: "Z" + its stem (index format 3 has no exact-word terms, schema.h); ""
+/// for a stop word, which has none. Words, phrases, NEAR and the proximity bonus
+/// use these.
 std::string positional_term(const std::string& folded_word);
 
 /// Relevance ranking is BM25 (Xapian::BM25Weight) with these parameters, measured
@@ -52,11 +53,17 @@ Xapian::BM25Weight relevance_weight();
 /// still uses it (the searchd crash, docs/RELIABILITY.md).
 Xapian::Query match_all();
 
-/// Weight of a stem match relative to an exact (folded) match. A document with
-/// the exact word matches both terms, so inflections ("evenements" finds
-/// "Événement") still rank below the exact word. 1.5 measured best on the dev
-/// questions (docs/RELEVANCE.md: 0.5 -> 1.5, MRR@10 +0.010).
+/// Weight of a word's stem, the term that finds it and its inflections in the whole
+/// text (index format 3), against the other parts of a query (proximity, fillers,
+/// synonyms). 1.5 measured best on the dev questions (docs/RELEVANCE.md, "Index
+/// format 3": 1.0, 2.5 and 0.6 lower).
 inline constexpr double kStemWeight = 1.5;
+/// A title holding the very form of a word asked for ("S" + folded word) adds
+/// this weight of that term (OP_AND_MAYBE): the one place left where format 3
+/// tells exact forms from inflections, so « Événement » ranks above « Les
+/// événements » for "événement". Small: it costs relevance on the dev questions
+/// (docs/RELEVANCE.md, MRR@10 0.7334 without it, 0.7321 at 0.1, 0.7167 at 0.5).
+inline constexpr double kExactTitleWeight = 0.1;
 /// Neighbouring plain words of a query found near each other in a document add
 /// this fraction of their weight again (Xapian's OP_NEAR: unordered, both words
 /// within kProximityWindow positions). Measured on the dev questions
@@ -167,23 +174,22 @@ class PartBuilder {
 
  private:
   std::vector<std::string> fold_words(std::string_view raw) const;
-  /// A phrase of @p leaves: on the stems of unprefixed words (stop words inside
+  /// A phrase of @p leaves: on the stems of whole-text words (stop words inside
   /// leave gaps the window covers, those at the edges drop out; stop words only:
   /// an exact phrase on the title words, which keep every position), on the
   /// words themselves in the title.
   Part positional(std::vector<Leaf> leaves, MatchTerms highlight);
   /// The positional query of one leaf: a title word itself; a word's stem term,
-  /// nullopt for a stop word; a prefix's words (kWildcardExpansion) as the OR of
-  /// their stem terms, nullopt when they are all stop words.
+  /// nullopt for a stop word; a prefix as the OR of the stems word* gives (its
+  /// words in the spelling dictionary, and the stems starting with it), nullopt
+  /// when its words are all stop words.
   std::optional<Xapian::Query> leaf_query(const Leaf& leaf) const;
-  /// Lists the exact word of a non-wildcard unprefixed @p leaf in @p exact and
-  /// its stem in @p highlight (an inflected phrase is marked in snippets).
-  void note_stem(const Leaf& leaf, std::vector<Xapian::Query>& exact, MatchTerms& highlight) const;
+  /// Lists the stem of a non-wildcard @p leaf of the whole text in @p highlight
+  /// (an inflected phrase is marked in snippets).
+  void note_stem(const Leaf& leaf, MatchTerms& highlight) const;
   /// @p stems, a positional query over the stems of @p leaves, weighed like a
-  /// word's stem (kStemWeight), documents with the @p exact words ranked first
-  /// (OP_AND_MAYBE). Unchanged for title words.
-  Xapian::Query exact_first(Xapian::Query stems, const std::vector<Leaf>& leaves,
-                            const std::vector<Xapian::Query>& exact) const;
+  /// word's stem (kStemWeight). Unchanged for title words.
+  Xapian::Query weigh_stems(Xapian::Query stems, const std::vector<Leaf>& leaves) const;
   /// @p expressions (folded words joined by spaces) as words and phrases;
   /// their words go into @p highlight.
   std::vector<Xapian::Query> expressions(const std::vector<std::string>& expressions,

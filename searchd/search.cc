@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "indexer/indexer.h"
@@ -623,47 +625,74 @@ bool Searcher::helpers_ready() {
 
 namespace {
 
-/// True when @p db holds documents but no "format" metadata (written by an older
-/// indexer); false when it cannot say.
-bool older_format(const Xapian::Database& db) {
+/// The format number of schema::kFormat, what this searchd reads best.
+int current_format() {
+  return std::stoi(schema::kFormat);
+}
+
+/// The index format of @p db when it is older than current_format() (1: documents
+/// and no "format" metadata); 0 when it is current, empty, or cannot say.
+int older_format(const Xapian::Database& db) {
   try {
-    return db.get_doccount() != 0 && db.get_metadata(schema::kMetaFormat).empty();
+    if (db.get_doccount() == 0) return 0;
+    const std::string format = db.get_metadata(schema::kMetaFormat);
+    if (format.empty()) return 1;
+    const int number = std::stoi(format);
+    return number > 0 && number < current_format() ? number : 0;
   } catch (const Xapian::Error&) {
-    return false;
+    return 0;
+  } catch (const std::exception&) {  // a "format" that is no number: a newer indexer's?
+    return 0;
   }
 }
 
-/// The warning about @p what (one index, or shards named), written by @p program.
-std::string format_warning_text(std::string_view program, const std::string& what) {
-  return std::string(program) + ": warning: " + what +
-         " written by an older indexer (index format 1, no \"format\" metadata): there, phrases"
-         " and NEAR of two words or more find nothing (a phrase left with one word once its stop"
-         " words are set aside still matches), and the proximity bonus and the spelling"
-         " co-occurrence are lost; run `indexer build` again";
+/// The warning about @p what (one index, or shards named) of index format @p format
+/// (the oldest one), written by @p program. Such an index is still served.
+std::string format_warning_text(std::string_view program, const std::string& what, int format) {
+  std::string text = std::string(program) + ": warning: " + what +
+                     " written by an older indexer (index format " + std::to_string(format) +
+                     ", this searchd reads format " + schema::kFormat + "): ";
+  if (format == 1) {
+    text +=
+        "no positions on the stems, so phrases and NEAR of two words or more find nothing (a"
+        " phrase left with one word once its stop words are set aside still matches), and the"
+        " proximity bonus and the spelling co-occurrence are lost";
+  } else {
+    text +=
+        "searched through its stems, its exact-word terms unused and its title words weighing no"
+        " more than its body's";
+  }
+  return text + "; rebuild it with `indexer build`";
 }
 
 }  // namespace
 
 std::string index_format_warning(const Xapian::Database& db) {
-  return older_format(db) ? format_warning_text("searchd", "the index was") : "";
+  const int format = older_format(db);
+  return format != 0 ? format_warning_text("searchd", "the index was", format) : "";
 }
 
 std::string index_format_warning(const std::vector<std::string>& shard_paths,
                                  std::string_view program) {
   std::string old;
   std::size_t count = 0;
+  int oldest = 0;
   for (const std::string& path : shard_paths) {
+    int format = 0;
     try {
-      if (!older_format(Xapian::Database(path))) continue;
+      format = older_format(Xapian::Database(path));
     } catch (const Xapian::Error&) {
       continue;  // one that does not open cannot say
     }
+    if (format == 0) continue;
+    oldest = oldest == 0 ? format : std::min(oldest, format);
     old += (old.empty() ? "" : ", ") + path;
     ++count;
   }
   if (old.empty()) return "";
   return format_warning_text(
-      program, (count == 1 ? "index " : "indexes ") + old + (count == 1 ? " was" : " were"));
+      program, (count == 1 ? "index " : "indexes ") + old + (count == 1 ? " was" : " were"),
+      oldest);
 }
 
 const IndexState& Searcher::index_state() {

@@ -91,13 +91,15 @@ struct IndexState {
   Xapian::doccount documents = 0;
 };
 
-/// A warning when @p db was written by an indexer older than index format 2
-/// (schema.h: no kMetaFormat, positions on the exact words, where phrases and
-/// NEAR no longer look); "" for a current index or one that cannot say. Reads
-/// the metadata of the first sub-database only: for local shards, see below.
+/// A warning when @p db was written by an indexer older than the current index
+/// format (schema.h, kFormat 3; format 1 has no kMetaFormat and its positions on
+/// the exact words, where phrases and NEAR no longer look; format 2 has exact words
+/// that go unused and no title boost on its stems): "rebuild it with `indexer
+/// build`"; it is served all the same. "" for a current index or one that cannot
+/// say. Reads the metadata of the first sub-database only: for local shards, see below.
 std::string index_format_warning(const Xapian::Database& db);
 /// The same for each database of @p shard_paths (IndexSet::shard_paths()),
-/// naming those holding documents without kMetaFormat; written by @p program.
+/// naming those holding documents of an older format; written by @p program.
 std::string index_format_warning(const std::vector<std::string>& shard_paths,
                                  std::string_view program);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <utility>
@@ -676,6 +677,77 @@ bool is_word_term(std::string_view term) {
   }
   const unsigned char c = static_cast<unsigned char>(term[0]);
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+bool is_stem_term(std::string_view term) {
+  return term.size() >= 2 && term[0] == 'Z' && !(term[1] >= 'A' && term[1] <= 'Z');
+}
+
+namespace {
+
+/// True when @p db has "XW" word counts (format 3); false for an older index, or
+/// a backend that cannot list metadata keys.
+bool has_word_counts(const Xapian::Database& db) {
+  try {
+    return db.metadata_keys_begin(schema::kWord) != db.metadata_keys_end(schema::kWord);
+  } catch (const Xapian::UnimplementedError&) {
+    return false;
+  }
+}
+
+Xapian::doccount word_count(const Xapian::Database& db, const std::string& word) {
+  const std::string value = db.get_metadata(schema::kWord + word);
+  return static_cast<Xapian::doccount>(std::strtoul(value.c_str(), nullptr, 10));  // "": 0
+}
+
+}  // namespace
+
+std::vector<std::pair<Xapian::doccount, std::string>> dictionary_words(const Xapian::Database& db,
+                                                                       const std::string& prefix,
+                                                                       std::size_t max_words) {
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  if (has_word_counts(db)) {
+    const std::string key = schema::kWord + prefix;
+    const std::size_t skip = std::string_view(schema::kWord).size();
+    for (auto it = db.metadata_keys_begin(key);
+         it != db.metadata_keys_end(key) && found.size() < max_words; ++it) {
+      const std::string word = (*it).substr(skip);
+      found.emplace_back(word_count(db, word), word);
+    }
+    return found;
+  }
+  Xapian::TermIterator it = db.spellings_begin();
+  if (it == db.spellings_end()) {
+    return found;
+  }
+  it.skip_to(prefix);
+  for (; it != db.spellings_end() && found.size() < max_words; ++it) {
+    std::string word = *it;
+    if (word.compare(0, prefix.size(), prefix) != 0) {
+      break;
+    }
+    found.emplace_back(it.get_termfreq(), std::move(word));
+  }
+  return found;
+}
+
+std::vector<Xapian::doccount> dictionary_frequencies(const Xapian::Database& db,
+                                                     const std::vector<std::string>& sorted_words) {
+  std::vector<Xapian::doccount> out(sorted_words.size(), 0);
+  if (has_word_counts(db)) {
+    for (std::size_t i = 0; i < sorted_words.size(); ++i) {
+      out[i] = word_count(db, sorted_words[i]);
+    }
+    return out;
+  }
+  Xapian::TermIterator it = db.spellings_begin();
+  for (std::size_t i = 0; i < sorted_words.size() && it != db.spellings_end(); ++i) {
+    it.skip_to(sorted_words[i]);
+    if (it != db.spellings_end() && *it == sorted_words[i]) {
+      out[i] = it.get_termfreq();
+    }
+  }
+  return out;
 }
 
 }  // namespace frsearch::search::detail

@@ -13,6 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <xapian.h>
 
@@ -79,6 +81,24 @@ std::optional<std::string> json_top_string(std::string_view json, std::string_vi
 /// True for an unprefixed (word) term: starts with a lowercase ASCII letter, a
 /// digit or a non-ASCII byte. Prefixed terms start with a capital.
 bool is_word_term(std::string_view term);
+/// True for a "Z" stem term (not a "ZS" title stem): what carries a document's text
+/// from index format 3 on, which has no unprefixed terms (schema.h).
+bool is_stem_term(std::string_view term);
+
+/// The index's words that start with @p prefix, with the number of documents
+/// holding each (folded words of 3 bytes or more, letters only: the spelling
+/// dictionary's), in byte order, at most @p max_words of them. Index format 3 has no
+/// unprefixed terms: this is where word frequencies, completions and word* come from.
+/// Read from the "XW" metadata (schema.h: in every shard, and served by remote
+/// shards, unlike Xapian's spelling table), else, for an index without it (format
+/// 2), from the spelling table; none when neither is there.
+std::vector<std::pair<Xapian::doccount, std::string>> dictionary_words(const Xapian::Database& db,
+                                                                       const std::string& prefix,
+                                                                       std::size_t max_words);
+/// The document count of each of @p sorted_words (sorted, unique) from the same
+/// source, 0 for a word it does not hold.
+std::vector<Xapian::doccount> dictionary_frequencies(const Xapian::Database& db,
+                                                     const std::vector<std::string>& sorted_words);
 
 }  // namespace frsearch::search::detail
 

@@ -13,16 +13,18 @@
 #include <vector>
 
 #include "indexer/schema.h"
+#include "searchd/query_parts.h"
 #include "searchd/search_common.h"
 
 namespace frsearch::search::detail {
 namespace {
 
-/// Keeps the terms worth expanding on: words (no prefix) of 3+ bytes, not stop words.
-class WordTermDecider : public Xapian::ExpandDecider {
+/// Keeps the terms worth expanding on: the text's stems ("Z", not the title's "ZS")
+/// of 3+ bytes. Index format 3 has no word terms; stop words have no stem.
+class StemTermDecider : public Xapian::ExpandDecider {
  public:
   bool operator()(const std::string& term) const override {
-    return term.size() >= 3 && is_word_term(term) && !analysis::is_stop_word(term);
+    return term.size() >= 4 && is_stem_term(term);
   }
 };
 
@@ -32,7 +34,7 @@ Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
   Xapian::Enquire enquire(db);
   Xapian::RSet rset;
   rset.add_document(did);
-  const WordTermDecider decider;
+  const StemTermDecider decider;
   // Exact term frequencies over every shard: without the flag, Xapian 1.4
   // estimates them from the shard holding the document, so the terms and their
   // weights would depend on how the articles are sharded.
@@ -153,10 +155,11 @@ std::vector<std::string> mentioned_days(const Xapian::Database& db,
 Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analyzer& analyzer,
                                std::string_view text, unsigned n_terms) {
   const std::vector<analysis::Token> tokens = analyzer.analyze(text);
-  std::unordered_map<std::string, Xapian::termcount> tf;
+  std::unordered_map<std::string, Xapian::termcount> tf;  // stem terms ("Z")
   for (const analysis::Token& token : tokens) {
     if (token.text.size() >= 2 && is_word_term(token.text)) {
-      ++tf[token.text];
+      const std::string term = positional_term(token.text);
+      if (!term.empty()) ++tf[term];  // stop words have none
     }
   }
   const double documents = std::max<double>(1, db.get_doccount());
@@ -200,9 +203,8 @@ Xapian::Query text_terms_query(const Xapian::Database& db, const analysis::Analy
                                     Xapian::Query(Xapian::Query::OP_OR, days.begin(), days.end())));
   }
   std::vector<std::string> stems;
-  for (const auto& [term, count] : tf) {
-    if (!analysis::is_stop_word(term)) stems.push_back(analysis::stem(term));
-  }
+  const std::size_t stem_prefix = std::string_view(schema::kStem).size();
+  for (const auto& [term, count] : tf) stems.push_back(term.substr(stem_prefix));
   std::sort(stems.begin(), stems.end());
   stems.erase(std::unique(stems.begin(), stems.end()), stems.end());
   return with_title_match(db, words, stems);
@@ -302,7 +304,7 @@ double jaccard(const std::vector<std::string>& a, const std::vector<std::string>
 bool NearDuplicates::repeats(const Xapian::Document& doc, const std::string& title) {
   Kept candidate{fold_title(words_, title), {}};
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    if (is_word_term(*it)) {
+    if (is_stem_term(*it)) {
       candidate.words.push_back(*it);  // the term list comes sorted
     }
   }

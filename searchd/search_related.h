@@ -2,9 +2,9 @@
  * @brief Related articles: an article's or a draft's best terms, and reposts told apart.
  *
  * For a stored article, Xapian's relevance feedback (an RSet of that document
- * and the ESet of its best terms); for a draft, its words weighted by
- * tf * idf against the index, plus a fixed bonus for the articles published
- * around a date the draft mentions ("mercredi 31 juillet": the story's own
+ * and the ESet of its best terms); for a draft, its words' stems weighted by
+ * tf * idf against the index (index format 3 has stems, no word terms), plus a fixed bonus for the
+ * articles published around a date the draft mentions ("mercredi 31 juillet": the story's own
  * articles are dated then, its older or later echoes are not), then a bonus
  * for the first candidates whose title says what the draft says (a first
  * match, before the Searcher's). Both give an OR query that the Searcher runs
@@ -36,13 +36,13 @@ namespace frsearch::search::detail {
 Xapian::BM25Weight related_weight();
 
 /// OR of the @p n_terms best expansion terms of document @p did, each weighted by
-/// its ESet weight (OP_SCALE_WEIGHT). Only word terms of 3+ bytes, no stop words.
+/// its ESet weight (OP_SCALE_WEIGHT). Only the text's stems ("Z") of 3+ bytes.
 /// An empty query when the document has no such term.
 Xapian::Query article_terms_query(const Xapian::Database& db, Xapian::docid did,
                                   unsigned n_terms = 25);
 
-/// OR of the @p n_terms words of @p text with the best tf * idf in @p db, each with
-/// its frequency in the text as within-query frequency, and of a fixed weight
+/// OR of the @p n_terms stems ("Z") of the words of @p text with the best tf * idf in
+/// @p db, each with its frequency in the text as within-query frequency, and of a fixed weight
 /// kMentionedDayWeight for the articles of the days mentioned_days() finds in it;
 /// then with_title_match() of the stems of the text's words.
 /// @p analyzer drops stop words. An empty query when no word of the text is in the index.
@@ -89,7 +89,7 @@ std::vector<std::string> mentioned_days(const Xapian::Database& db,
 /// show once (the first met, the best ranked). Two articles are near-duplicates when
 /// their folded titles are equal ("L’Hôpital !" = "l'hopital"), when one folded title
 /// of 4+ words begins the other ("Appel à projets 2023 … (date limite prolongée)"), or
-/// when their sets of distinct words overlap by kSameWords or more (Jaccard: a repost
+/// when their sets of distinct stems overlap by kSameWords or more (Jaccard: a repost
 /// with a note added). One per list; not thread-safe.
 class NearDuplicates {
  public:

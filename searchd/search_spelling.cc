@@ -1,5 +1,6 @@
-// "Did you mean" and completions: folded vocabulary, accents restored from the surface
-// forms a build stores as metadata and `add` as XU terms (indexer/surfaces.h).
+// "Did you mean" and completions: the folded words of the spelling dictionary (index
+// format 3 has no word terms: schema.h), the stems for context, accents restored from
+// the surface forms a build stores as metadata and `add` as XU terms (indexer/surfaces.h).
 #include "searchd/search_spelling.h"
 
 #include <algorithm>
@@ -27,8 +28,9 @@ constexpr std::size_t kMaxSurfaceKeyBytes = 200;  // the indexer's bound on surf
 
 /// The usual accented spelling of a folded word: its most frequent surface form,
 /// counting the documents of the build (metadata) and those added since (XU terms),
-/// when that form is found in more than half the documents holding the word; else
-/// the folded word itself. Ties go to the first form in byte order.
+/// when that form is found in more than half the documents holding the word (the
+/// spelling dictionary's count); else the folded word itself. Ties go to the first
+/// form in byte order.
 std::string usual_spelling(const Xapian::Database& db, const std::string& folded) {
   const std::string key = std::string(schema::kSurface) + folded;
   std::map<std::string, Xapian::doccount> counts;
@@ -49,7 +51,7 @@ std::string usual_spelling(const Xapian::Database& db, const std::string& folded
       best = surface;
     }
   }
-  if (best.empty() || best_count * 2 <= db.get_termfreq(folded)) {
+  if (best.empty() || best_count * 2 <= dictionary_frequencies(db, {folded}).front()) {
     return folded;
   }
   return best;
@@ -158,10 +160,9 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
       word.position = position;
       word.start = start + word_start(chunk, token);
       word.end = start + token.end;
-      // A word that only matches through its inflections ("evenements" for "Événement")
-      // is not a typo: it counts as known.
-      word.known = db.get_termfreq(token.text) > 0 ||
-                   db.get_termfreq(schema::kStem + analysis::stem(token.text)) > 0;
+      // A word found through its stem (the word itself or an inflection: "evenements"
+      // for "Événement") is not a typo: it counts as known.
+      word.known = db.get_termfreq(schema::kStem + analysis::stem(token.text)) > 0;
       word.folded = std::move(token.text);
       words.push_back(std::move(word));
     }
@@ -169,8 +170,8 @@ std::vector<QueryWord> query_words(const Xapian::Database& db, const analysis::A
   return words;
 }
 
-/// Indexed words one edit away from an ASCII @p word (deletion, transposition,
-/// substitution, insertion of a-z), with their frequencies.
+/// Words of the spelling dictionary one edit away from an ASCII @p word (deletion,
+/// transposition, substitution, insertion of a-z), with their frequencies.
 std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::Database& db,
                                                                  const std::string& word) {
   std::vector<std::pair<std::string, Xapian::doccount>> found;
@@ -199,10 +200,11 @@ std::vector<std::pair<std::string, Xapian::doccount>> near_words(const Xapian::D
     }
   }
   edits.erase(word);
-  for (const std::string& edit : edits) {  // stop words too: "lees" is "les"
-    const Xapian::doccount freq = db.get_termfreq(edit);
-    if (freq > 0) {
-      found.emplace_back(edit, freq);
+  const std::vector<std::string> sorted(edits.begin(), edits.end());
+  const std::vector<Xapian::doccount> freqs = dictionary_frequencies(db, sorted);
+  for (std::size_t k = 0; k < sorted.size(); ++k) {  // stop words too: "lees" is "les"
+    if (freqs[k] > 0) {
+      found.emplace_back(sorted[k], freqs[k]);
     }
   }
   return found;
@@ -216,10 +218,12 @@ Xapian::doccount count(const Xapian::Database& db, const Xapian::Query& query) {
   return enquire.get_mset(0, 0, kCountLimit).get_matches_estimated();
 }
 
-/// The best correction of the unknown word words[i]: among the indexed words one
-/// edit away, the one found most often next to its neighbours in the query, then
-/// with the other words, then the most frequent; else the spelling table's
-/// suggestion (two edits away).
+/// The best correction of the unknown word words[i]: among the dictionary's words
+/// one edit away, the one whose stem is found most often next to its neighbours in
+/// the query, then with the other words, then the most frequent; else the spelling
+/// table's suggestion (two edits away). A stop word has no term (no stem): it is
+/// taken to be in every document, so it scores as its neighbours do, next to each
+/// other over the gap it would fill, and together.
 std::string best_correction(const Xapian::Database& db, const std::vector<QueryWord>& words,
                             std::size_t i) {
   const std::string& typed = words[i].folded;
@@ -243,7 +247,7 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
   std::vector<Xapian::Query> others;
   for (std::size_t k = 0; k < words.size(); ++k) {
     if (k != i && words[k].known) {
-      others.emplace_back(words[k].folded);
+      others.emplace_back(positional_term(words[k].folded));
     }
   }
   if (others.empty()) {
@@ -272,35 +276,34 @@ std::string best_correction(const Xapian::Database& db, const std::vector<QueryW
     const std::string& candidate = entry.first;
     Score score;
     score.freq = entry.second;
-    const bool stop = analysis::is_stop_word(candidate);
-    // Documents where @p first comes shortly before @p second, holding the
-    // candidate as spelt: positions are on the stems (schema.h), which do not
-    // tell "élection" from "élections". A stop word has no positions: the
-    // documents holding both exact words.
+    const std::string stem = positional_term(candidate);
+    // Documents where the stem of @p first comes shortly before that of @p second
+    // (positions are on the stems, schema.h: they do not tell "élection" from
+    // "élections"), the candidate standing for words[i].
     auto adjacent = [&](const QueryWord& first, const QueryWord& second) {
-      const std::string& a = &first == &words[i] ? candidate : first.folded;
-      const std::string& b = &second == &words[i] ? candidate : second.folded;
-      const std::string sa = positional_term(a), sb = positional_term(b);
-      if (stop || sa.empty() || sb.empty()) {
-        const Xapian::Query both[] = {Xapian::Query(a), Xapian::Query(b)};
-        return count(db, Xapian::Query(Xapian::Query::OP_AND, both, both + 2));
-      }
+      const std::string sa = &first == &words[i] ? stem : positional_term(first.folded);
+      const std::string sb = &second == &words[i] ? stem : positional_term(second.folded);
       const auto window =
           static_cast<Xapian::termcount>(kPhraseWindow + (second.position - first.position - 1));
       const Xapian::Query pair[] = {Xapian::Query(sa), Xapian::Query(sb)};
-      return count(db,
-                   Xapian::Query(Xapian::Query::OP_FILTER,
-                                 Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, window),
-                                 Xapian::Query(candidate)));
+      return count(db, Xapian::Query(Xapian::Query::OP_PHRASE, pair, pair + 2, window));
     };
-    if (before) {
-      score.adjacent += adjacent(*before, words[i]);
-    }
-    if (after) {
-      score.adjacent += adjacent(words[i], *after);
+    if (stem.empty()) {  // a stop word: its neighbours next to each other over its gap
+      if (before && after) {
+        score.adjacent = adjacent(*before, *after);
+      }
+    } else {
+      if (before) {
+        score.adjacent += adjacent(*before, words[i]);
+      }
+      if (after) {
+        score.adjacent += adjacent(words[i], *after);
+      }
     }
     std::vector<Xapian::Query> all = others;
-    all.emplace_back(candidate);
+    if (!stem.empty()) {
+      all.emplace_back(stem);
+    }
     score.together = count(db, Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end()));
     if (best.empty() || best_score < score) {
       best_score = score;
@@ -368,18 +371,12 @@ std::vector<std::string> complete(const Xapian::Database& db, const analysis::An
     return out;
   }
 
-  std::vector<std::pair<Xapian::doccount, std::string>> candidates;
-  std::size_t seen = 0;
-  for (auto it = db.allterms_begin(folded); it != db.allterms_end(folded); ++it) {
-    if (++seen > kMaxCompletionCandidates) {
-      break;
-    }
-    const std::string term = *it;
-    if (!is_word_term(term) || analysis::is_stop_word(term)) {
-      continue;
-    }
-    candidates.emplace_back(it.get_termfreq(), term);
-  }
+  // The dictionary's words (index format 3 has no word terms); stop words left out.
+  std::vector<std::pair<Xapian::doccount, std::string>> candidates =
+      dictionary_words(db, folded, kMaxCompletionCandidates);
+  candidates.erase(std::remove_if(candidates.begin(), candidates.end(),
+                                  [](const auto& c) { return analysis::is_stop_word(c.second); }),
+                   candidates.end());
   const std::size_t keep = std::min<std::size_t>(n, candidates.size());
   std::partial_sort(candidates.begin(), candidates.begin() + keep, candidates.end(),
                     [](const auto& a, const auto& b) {

@@ -35,42 +35,51 @@ std::string describe(const Xapian::Query& query) {
 
 /// Expands the shorthands of an expected description, so the tables say what
 /// the parser builds without hard-coding what the stemmer does:
-///   {w}   a word: "(w OR kStemWeight * Z<stem>)", or "w" for a stop word (no stem indexed)
+///   {w}   a word (index format 3: no exact-word terms): "(kStemWeight * Z<stem>
+///         AND_MAYBE kExactTitleWeight * Sw)", the title's exact form as a bonus;
+///         "Sw" for a stop word (no stem indexed: the titles holding it)
 ///   {S:w} the same in the title: "(Sw OR kStemWeight * ZS<stem>)"
 ///   {~a b} the proximity bonus of two neighbouring words, on their stems (where
 ///         the index keeps positions): "kProximityWeight * (Z<a> NEAR kProximityWindow
 ///         Z<b>)"; {~~a b} of two words one apart, with kSkipProximityWeight
 ///   {f:w} a question filler among other words: "kFillerWeight * {w}"
 ///   {Pn:a b c} a phrase of words on their stems, stop words left out, in a window
-///         of n positions (P1: the one stem left, no phrase), weighed kStemWeight,
-///         the exact words first: "(kStemWeight * (Z<a> PHRASE n Z<c>) AND_MAYBE (a
-///         OR c))"; "w*" stands for a prefix that expands to nothing (the bare w)
-///   {Nn:a b c} the same with NEAR n
+///         of n positions (P1: the one stem left, no phrase), weighed kStemWeight:
+///         "kStemWeight * (Z<a> PHRASE n Z<c>)"; "w*" stands for a prefix that
+///         expands to nothing (the bare Zw)
+///   {Nn:a b c} the same with NEAR n; {pn:...}, {nn:...}: without the weight (what
+///         Xapian keeps of them on the excluded side of AND_NOT)
 std::string expand(const std::string& pattern);
 
 /// The query of a {Pn:...} or {Nn:...} shorthand (see expand()).
 Xapian::Query stem_positional(const std::string& shorthand) {
   using Q = Xapian::Query;
-  const bool phrase = shorthand[0] == 'P';
+  const bool phrase = shorthand[0] == 'P' || shorthand[0] == 'p';
+  const bool weighed = shorthand[0] == 'P' || shorthand[0] == 'N';
   const auto colon = shorthand.find(':');
   const auto window = static_cast<Xapian::termcount>(std::stoul(shorthand.substr(1, colon - 1)));
   std::istringstream words(shorthand.substr(colon + 1));
-  std::vector<Q> stems, exact;
+  std::vector<Q> stems;
   for (std::string w; words >> w;) {
     if (w.back() == '*') {
-      stems.emplace_back(w.substr(0, w.size() - 1));
+      stems.emplace_back("Z" + w.substr(0, w.size() - 1));
     } else if (!analysis::is_stop_word(w)) {
       stems.emplace_back("Z" + analysis::stem(w));
-      exact.emplace_back(w);
     }
   }
-  Q positional = stems.size() == 1
-                     ? stems.front()
-                     : Q(phrase ? Q::OP_PHRASE : Q::OP_NEAR, stems.begin(), stems.end(), window);
-  positional = Q(Q::OP_SCALE_WEIGHT, positional, kStemWeight);
-  if (exact.empty()) return positional;
-  return Q(Q::OP_AND_MAYBE, positional,
-           exact.size() == 1 ? exact.front() : Q(Q::OP_OR, exact.begin(), exact.end()));
+  const Q positional =
+      stems.size() == 1 ? stems.front()
+                        : Q(phrase ? Q::OP_PHRASE : Q::OP_NEAR, stems.begin(), stems.end(), window);
+  return weighed ? Q(Q::OP_SCALE_WEIGHT, positional, kStemWeight) : positional;
+}
+
+/// The query of a {w} shorthand (see expand()).
+Xapian::Query word_query(const std::string& w) {
+  using Q = Xapian::Query;
+  if (analysis::is_stop_word(w)) return Q("S" + w);
+  const Q stem(Q::OP_SCALE_WEIGHT, Q("Z" + analysis::stem(w)), kStemWeight);
+  if (kExactTitleWeight == 0) return stem;
+  return Q(Q::OP_AND_MAYBE, stem, Q(Q::OP_SCALE_WEIGHT, Q("S" + w), kExactTitleWeight));
 }
 
 std::string expand(const std::string& pattern) {
@@ -99,7 +108,8 @@ std::string expand(const std::string& pattern) {
       i = close + 1;
       continue;
     }
-    if ((word[0] == 'P' || word[0] == 'N') && word.size() > 1 && word[1] >= '0' && word[1] <= '9') {
+    if (std::string("PNpn").find(word[0]) != std::string::npos && word.size() > 1 &&
+        word[1] >= '0' && word[1] <= '9') {
       out << describe(stem_positional(word));
       i = close + 1;
       continue;
@@ -111,17 +121,13 @@ std::string expand(const std::string& pattern) {
       i = close + 1;
       continue;
     }
-    std::string prefix, stem_prefix = "Z";
-    if (word.rfind("S:", 0) == 0) {
-      word = word.substr(2);
-      prefix = "S";
-      stem_prefix = "ZS";
-    }
-    if (analysis::is_stop_word(word)) {
-      out << prefix << word;
+    if (word.rfind("S:", 0) != 0) {
+      out << describe(word_query(word));
+    } else if (analysis::is_stop_word(word.substr(2))) {
+      out << "S" << word.substr(2);
     } else {
-      out << "(" << prefix << word << " OR " << kStemWeight << " * " << stem_prefix
-          << analysis::stem(word) << ")";
+      out << "(S" << word.substr(2) << " OR " << kStemWeight << " * ZS"
+          << analysis::stem(word.substr(2)) << ")";
     }
     i = close + 1;
   }
@@ -176,15 +182,16 @@ const ParseCase kParseCases[] = {
     {"", "<alldocuments>", false},
     {"  \t\n ", "<alldocuments>", false},
     {"?! …", "<alldocuments>", false},
-    // Words: folded (case, accents, ligatures, elisions), OR-ed, stems weighted below.
+    // Words: folded (case, accents, ligatures, elisions), OR-ed, on their stems, the
+    // title's exact form as a bonus.
     {"hopital", "{hopital}", false},
     {"L'HÔPITAL", "{hopital}", false},
     {"l’hôpital", "{hopital}", false},
     {"cœur", "{coeur}", false},
     {"données santé", "({donnees} OR {sante} OR {~donnees sante})", false},
     {"les données de santé", "({donnees} OR {sante} OR {~donnees sante})",
-     false},                         // stop words dropped
-    {"le la", "(le OR la)", false},  // unless all are stop words
+     false},                           // stop words dropped
+    {"le la", "(Sle OR Sla)", false},  // unless all are stop words: in the titles
     {"santé et vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
      false},  // lower case: a stop word
     {"santé and vaccin",
@@ -218,7 +225,7 @@ const ParseCase kParseCases[] = {
     {"santé -vaccin", "({sante} AND_NOT {vaccin})", false},
     {"+santé vaccin -grippe", "(({sante} AND_MAYBE {vaccin}) AND_NOT {grippe})", false},
     {"+santé +vaccin", "({sante} AND {vaccin})", false},
-    {"+le vaccin", "(le AND_MAYBE {vaccin})", false},  // a required stop word stays
+    {"+le vaccin", "(Sle AND_MAYBE {vaccin})", false},  // a required stop word stays
     {"santé -(vaccin OR grippe)", "({sante} AND_NOT ({vaccin} OR {grippe}))", false},
     {"santé - vaccin", "({sante} OR {vaccin} OR {~sante vaccin})",
      false},  // a lone '-' is punctuation
@@ -235,7 +242,7 @@ const ParseCase kParseCases[] = {
     {"\"santé\"", "{sante}", false},                       // a phrase of one word is a word
     {"\"AND\"", "{and}", false},
     {"\"\" vaccin", "{vaccin}", false},
-    {"-\"grippe aviaire\" vaccin", "({vaccin} AND_NOT {P2:grippe aviaire})", false},
+    {"-\"grippe aviaire\" vaccin", "({vaccin} AND_NOT {p2:grippe aviaire})", false},
     // Fields.
     {"titre:hôpital", "{S:hopital}", false},
     {"Title:hôpital", "{S:hopital}", false},
@@ -261,8 +268,8 @@ const ParseCase kParseCases[] = {
     {"vaccin date:2021 categorie:santé",
      "({vaccin} FILTER (VALUE_RANGE 0 20210101 20211231 AND Ksante))", false},
     // Prefixes.
-    {"hôp*", "hop", false},  // expanded from the index: none, the bare prefix
-    {"HOP*", "hop", false},
+    {"hôp*", "Zhop", false},  // expanded from the dictionary and stems: none, the bare prefix
+    {"HOP*", "Zhop", false},
     {"titre:hôp*", "Shop", false},
     {"*", "<alldocuments>", false},
     {"h*", "<alldocuments>", false},  // too short to expand: ignored
@@ -276,9 +283,9 @@ const ParseCase kParseCases[] = {
     {"vaccin NEAR \"grippe aviaire\"", "{N12:vaccin grippe aviaire}", false},
     {"vaccin NEAR \"grippe de la saison\"", "{N14:vaccin grippe saison}", false},
     {"vaccin NEAR (grippe OR rhume)", "({vaccin} AND ({grippe} OR {rhume}))", false},
-    {"-vaccin NEAR grippe santé", "({sante} AND_NOT {N11:vaccin grippe})", false},
-    {"le NEAR santé", "(le AND {sante})", false},  // a stop word has no position
-    {"santé NEAR le NEAR vaccin", "({N12:sante vaccin} AND le)", false},
+    {"-vaccin NEAR grippe santé", "({sante} AND_NOT {n11:vaccin grippe})", false},
+    {"le NEAR santé", "(Sle AND {sante})", false},  // a stop word has no position
+    {"santé NEAR le NEAR vaccin", "({N12:sante vaccin} AND Sle)", false},
     {"titre:grippe NEAR/3 titre:vaccin", "(Sgrippe NEAR 4 Svaccin)", false},  // exact
     {"vaccin near grippe",
      "({vaccin} OR {near} OR {grippe} OR ({~vaccin near} OR {~near grippe} OR {~~vaccin grippe}))",
@@ -510,7 +517,8 @@ TEST_F(QueryMatch, EachOperatorChangesTheMatches) {
       {"evenements", "evenement,evenements"},
       {"vaccins", "vaccin"},
       {"les cœur", "coeur"},  // "les" dropped beside another word
-      {"le", "vaccin"},       // but searched alone
+      {"les", "evenements"},  // but searched alone, in the titles (no stem in the text)
+      {"le", ""},             // "Le vaccin" in a body only
       // Plain words: any of them.
       {"vaccin cœur", "coeur,vaccin"},
       {"vaccin OR cœur", "coeur,vaccin"},
@@ -572,7 +580,7 @@ TEST_F(QueryMatch, EachOperatorChangesTheMatches) {
   }
 }
 
-// Phrases and NEAR look at the stems' positions (index format 2, schema.h):
+// Phrases and NEAR look at the stems' positions (index format 2 on, schema.h):
 // inflected phrases match, order still counts, stop words leave gaps that the
 // window covers, title phrases stay exact, a phrase of stop words only is
 // looked for in the titles.
@@ -635,10 +643,12 @@ TEST(QueryPositions, PhrasesAndNearMatchOnStems) {
   EXPECT_EQ(ranked.front(), "titre");
 }
 
-TEST_F(QueryMatch, ExactWordsRankAboveInflections) {
+// Index format 3 keeps exact forms in the titles only ("S" terms): a title with
+// the very form asked for ranks above a title with an inflection of it.
+TEST_F(QueryMatch, ExactTitleWordsRankAboveInflections) {
   EXPECT_EQ(ranked("evenement").front(), "evenement");
   EXPECT_EQ(ranked("evenements").front(), "evenements");
-  EXPECT_EQ(ranked("hopital").back(), "donnees");  // only "hôpitaux"
+  EXPECT_EQ(ranked("hopital").front(), "hopital");  // the others: in a body only
 }
 
 /// The ids of @p articles matching @p text, best first (ties: the first added).

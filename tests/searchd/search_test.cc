@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "corpus/article.h"
+#include "indexer/document.h"
 #include "indexer/indexer.h"
 #include "indexer/schema.h"
 #include "searchd/query.h"
@@ -712,9 +713,26 @@ TEST_F(SearchTest, SuggestsCorrectionsWithAccents) {
   }
 }
 
+/// Adds a brief of 2021-01-01 to @p db as the indexer makes it; returns its
+/// spelling words (indexer::make_document()).
+std::vector<std::string> add_brief(Xapian::WritableDatabase& db, const analysis::Analyzer& analyzer,
+                                   const std::string& id, const std::string& title,
+                                   const std::string& body) {
+  corpus::Article article;
+  article.id = id;
+  article.title = title;
+  article.body = body;
+  article.date = article.day = "2021-01-01";
+  article.sort_key = "20210101000000";
+  std::vector<std::string> spelling;
+  db.replace_document(indexer::id_term(id), indexer::make_document(article, analyzer, &spelling));
+  return spelling;
+}
+
 // In context, a correction is weighed with the nearest known words each side,
-// over the stop words between them (left out of the phrase, in its window); a
-// stop word correction by the documents holding it with its neighbours.
+// over the stop words between them (left out of the phrase, in its window), on
+// their stems (index format 3); a stop word correction, which has no term, by the
+// documents where its neighbours stand around the gap it would fill.
 TEST(SpellingContext, LooksPastStopWords) {
   const TempDir dir;
   const analysis::Analyzer analyzer = analysis::make_french_analyzer();
@@ -722,21 +740,14 @@ TEST(SpellingContext, LooksPastStopWords) {
   std::vector<std::string> bodies;
   for (int k = 0; k < 3; ++k) bodies.push_back("Il marche sur la route chaque matin.");
   bodies.push_back("La marche sud est fermée.");  // "marche sud", but never "sud la route"
-  for (int k = 0; k < 3; ++k) bodies.push_back("Il a été élu aux élections municipales.");
-  // More frequent, and with "élu", but after it: not "élu aux élection".
-  for (int k = 0; k < 4; ++k)
-    bodies.push_back("L'élection a eu lieu et il fut élu grâce aux voix.");
+  for (int k = 0; k < 3; ++k) bodies.push_back("Il a été élu au conseil municipal.");
+  // "consul" is one edit from "conseul" too, more frequent, and with "élu", but
+  // before it: not "élu au consul".
+  for (int k = 0; k < 4; ++k) bodies.push_back("Le consul a voté et il fut élu grâce au vote.");
   for (std::size_t n = 0; n < bodies.size(); ++n) {
-    corpus::Article article;
-    article.id = "s" + std::to_string(n);
-    article.title = "Brève";
-    article.body = bodies[n];
-    article.date = article.day = "2021-01-01";
-    article.sort_key = "20210101000000";
-    std::vector<std::string> spelling;
-    db.replace_document(indexer::id_term(article.id),
-                        indexer::make_document(article, analyzer, &spelling));
-    for (const std::string& word : spelling) db.add_spelling(word);
+    for (const std::string& word :
+         add_brief(db, analyzer, "s" + std::to_string(n), "Brève", bodies[n]))
+      db.add_spelling(word);
   }
   db.commit();
   const Xapian::Database reader(dir.path() + "/db");
@@ -747,7 +758,62 @@ TEST(SpellingContext, LooksPastStopWords) {
     return searcher.search(request).suggestion.value_or("(none)");
   };
   EXPECT_EQ(suggestion("marche sux la route"), "marche sur la route");
-  EXPECT_EQ(suggestion("élu aux électiosn"), "élu aux élections");
+  EXPECT_EQ(suggestion("élu au conseul"), "élu au conseil");
+  EXPECT_EQ(suggestion("conseul"), "consul");  // alone: the more frequent
+}
+
+// Index format 3 has no word terms: word* goes through the index's words ("XW"
+// metadata, what remote shards serve too; no spelling table here) to their stems
+// (and through the stems that start with it, numbers included), completions come
+// from those words, and a query of stop words only (no stem) looks in the titles.
+TEST(Format3Words, PrefixesCompletionsAndStopWords) {
+  const TempDir dir;
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  Xapian::WritableDatabase db(dir.path() + "/db", Xapian::DB_CREATE_OR_OVERWRITE);
+  indexer::WordCounts words;
+  const std::vector<std::pair<std::string, std::string>> texts = {
+      {"Vaccination en pharmacie", "La vaccination commence lundi."},
+      {"Le vaccin arrive", "Un vaccin testé."},
+      {"Un vaccin de plus", "Encore un vaccin."},
+      {"Les données", "Les statistiques 2021 des données."},
+  };
+  for (std::size_t n = 0; n < texts.size(); ++n) {
+    const std::string id = "f" + std::to_string(n);
+    for (const std::string& word : add_brief(db, analyzer, id, texts[n].first, texts[n].second))
+      words.add(word, 1);
+  }
+  words.add_to_metadata(db);
+  db.commit();
+  const Xapian::Database reader(dir.path() + "/db");
+  Searcher searcher(reader);
+  const auto ids = [&](const std::string& q) {
+    SearchRequest request;
+    request.q = q;
+    std::set<std::string> found;
+    for (const Hit& hit : searcher.search(request).hits) found.insert(hit.id);
+    return std::vector<std::string>(found.begin(), found.end());
+  };
+  using V = std::vector<std::string>;
+  // "vaccinat" begins no stem ("vaccination" is Zvaccin): only the dictionary finds
+  // it; its stem also finds « vaccin » (a stem stands for all its inflections).
+  EXPECT_EQ(ids("vaccinat*"), (V{"f0", "f1", "f2"}));
+  EXPECT_EQ(ids("statisti*"), V{"f3"});
+  EXPECT_EQ(ids("202*"), V{"f3"});  // numbers are no dictionary words: their stems
+  EXPECT_EQ(ids("zzz*"), V{});
+  EXPECT_EQ(ids("vaccination-en-pharma*"), V{"f0"});  // in a phrase too
+  // Completions: the dictionary's words, the most frequent first, stop words left out.
+  EXPECT_EQ(joined(searcher.suggest("vacc", 2)), "vaccin vaccination");
+  EXPECT_EQ(joined(searcher.suggest("do", 5)), "données");
+  EXPECT_EQ(joined(searcher.suggest("de", 5)), "");  // "des" is a stop word
+  // Stop words only: the titles holding them; none beside other words.
+  EXPECT_EQ(ids("le"), V{"f1"});
+  EXPECT_EQ(ids("les des"), V{"f3"});
+  EXPECT_EQ(ids("la"), V{});  // in a body only
+  EXPECT_EQ(ids("le pharmacie"), V{"f0"});
+  // Spelling checks know the words and their counts from there too.
+  SearchRequest typo;
+  typo.q = "pharmacei";
+  EXPECT_EQ(searcher.search(typo).suggestion, "pharmacie");
 }
 
 TEST_F(SearchTest, CompletesTheLastWordWithItsAccents) {
@@ -954,7 +1020,15 @@ TEST(IndexFormatTest, WarnsAboutAnIndexOfAnOlderIndexer) {
   const std::string warning = index_format_warning(db);  // no format: positions on words
   EXPECT_NE(warning.find("warning"), std::string::npos) << warning;
   EXPECT_NE(warning.find("indexer build"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("index format 1"), std::string::npos) << warning;
+  // Format 2 (exact words beside the stems): still served, with a warning.
+  db.set_metadata(schema::kMetaFormat, "2");
+  const std::string two = index_format_warning(db);
+  EXPECT_NE(two.find("index format 2"), std::string::npos) << two;
+  EXPECT_NE(two.find("indexer build"), std::string::npos) << two;
   db.set_metadata(schema::kMetaFormat, schema::kFormat);
+  EXPECT_EQ(index_format_warning(db), "");
+  db.set_metadata(schema::kMetaFormat, "4");  // a newer indexer's: nothing to say
   EXPECT_EQ(index_format_warning(db), "");
 }
 
@@ -963,7 +1037,7 @@ TEST(IndexFormatTest, WarnsAboutAnIndexOfAnOlderIndexer) {
 TEST(IndexFormatTest, NamesEachShardOfAnOlderIndexer) {
   const TempDir dir;
   const std::string current = dir.path() + "/shard-000", old = dir.path() + "/shard-001",
-                    empty = dir.path() + "/shard-002";
+                    empty = dir.path() + "/shard-002", two = dir.path() + "/shard-003";
   {
     Xapian::WritableDatabase a(current, Xapian::DB_CREATE_OR_OVERWRITE);
     a.add_document(Xapian::Document());
@@ -972,6 +1046,10 @@ TEST(IndexFormatTest, NamesEachShardOfAnOlderIndexer) {
     Xapian::WritableDatabase b(old, Xapian::DB_CREATE_OR_OVERWRITE);
     b.add_document(Xapian::Document());
     b.commit();
+    Xapian::WritableDatabase d(two, Xapian::DB_CREATE_OR_OVERWRITE);
+    d.add_document(Xapian::Document());
+    d.set_metadata(schema::kMetaFormat, "2");  // below the current format: named too
+    d.commit();
     Xapian::WritableDatabase c(empty, Xapian::DB_CREATE_OR_OVERWRITE);
     c.commit();
   }
@@ -980,6 +1058,13 @@ TEST(IndexFormatTest, NamesEachShardOfAnOlderIndexer) {
   EXPECT_EQ(warning.find(current), std::string::npos) << warning;
   EXPECT_EQ(warning.find(empty), std::string::npos) << warning;
   EXPECT_NE(warning.find("indexer build"), std::string::npos) << warning;
+  // The oldest format is the one described; every shard below the current one named.
+  const std::string both_old = index_format_warning({two, current, old}, "searchd");
+  EXPECT_NE(both_old.find("indexes " + two + ", " + old + " were"), std::string::npos) << both_old;
+  EXPECT_NE(both_old.find("index format 1"), std::string::npos) << both_old;
+  EXPECT_EQ(index_format_warning({current, two}, "newsq").find("index format 2"),
+            std::string("newsq: warning: index ").size() + two.size() +
+                std::string(" was written by an older indexer (").size());
   // The combined database shows the first shard's metadata only: no warning.
   Xapian::Database both(current);
   both.add_database(Xapian::Database(old));
