@@ -72,8 +72,8 @@ Q expand_prefix(const Xapian::Database& db, const std::string& prefix, Q::op op)
 }
 
 /// A word prefix of the whole text ("vaccinat*") as the stems of its words, joined
-/// by @p op: the stems of the kWildcardExpansion most frequent words of the spelling
-/// dictionary that start with @p prefix (vaccination, vaccinations: Zvaccin), and
+/// by @p op: the stems of the kWildcardExpansion most frequent words of the index
+/// (detail::dictionary_words()) that start with @p prefix (vaccination: Zvaccin), and
 /// the kWildcardExpansion most frequent stems that start with it themselves (the
 /// words the dictionary leaves out: numbers, words of one document). The index has
 /// no exact words (format 3), so a stem stands for all its inflections: "vaccinat*"
