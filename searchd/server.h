@@ -159,7 +159,7 @@ class SearcherPool::Lease : public Context {
   void refresh() override;
   const Metrics* metrics() const override { return pool_.metrics_; }
   /// Drops the handle instead of returning it to the pool (it failed).
-  void discard();
+  void discard() override;
 
  private:
   SearcherPool& pool_;
