@@ -115,6 +115,30 @@ bool validate(const std::vector<std::string>& files, Reporter& reporter, Summary
   return good;
 }
 
+/// The spelling words of the document with id term @p term in @p db, from its
+/// stored record analysed again (what it added to the word counts), or none.
+std::vector<std::string> stored_words(const Xapian::Database& db, const std::string& term,
+                                      DocumentMaker& maker) {
+  const Xapian::PostingIterator p = db.postlist_begin(term);
+  if (p == db.postlist_end(term)) return {};
+  std::vector<std::string> words;
+  try {
+    maker.make(corpus::parse_json_record(db.get_document(*p).get_data()), &words);
+  } catch (const std::exception&) {  // not a record of ours: nothing to take back
+    return {};
+  }
+  return words;
+}
+
+/// Takes the words of the document with id term @p term in @p db (about to be
+/// replaced or deleted) back into @p words. (Xapian's spelling table, which only
+/// its own suggestions read, keeps them: a build deals its words out to the
+/// shards regardless of where their documents are.)
+void forget_words(const Xapian::Database& db, const std::string& term, DocumentMaker& maker,
+                  WordCounts& words) {
+  for (const std::string& word : stored_words(db, term, maker)) words.subtract(word);
+}
+
 /// Creates an empty one-shard generation and makes it live: `add` on a folder
 /// with no index. Publishing it at once means each later commit is readable.
 LiveIndex create_first_generation(const IndexDir& dir) {
@@ -339,9 +363,13 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.spelling = true;
-  // The words of the documents added since the last commit, added to every
-  // shard's "XW" counts at each commit (schema.h).
+  // The words of the documents added since the last commit, less those of the
+  // documents they replace, added to every shard's "XW" counts at each commit
+  // (schema.h).
   WordCounts words;
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  StemCache stems;
+  DocumentMaker maker(analyzer, stems);  // for the records replaced
   const auto commit_all = [&] {
     for (unsigned i = 0; i < shards.size(); ++i) words.add_to_metadata(shards[i]);
     words.clear();
@@ -350,7 +378,10 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
     Xapian::WritableDatabase& db = shards[shards.route(prepared.id)];
     const std::string term = id_term(prepared.id);
-    if (prepared.duplicate || db.term_exists(term)) ++summary.replaced;
+    if (prepared.duplicate || db.term_exists(term)) {
+      ++summary.replaced;
+      forget_words(db, term, maker, words);
+    }
     db.replace_document(term, prepared.doc);
     for (const std::string& word : prepared.spelling) {
       db.add_spelling(word);
@@ -372,12 +403,17 @@ Summary remove(const Options& options, const std::vector<std::string>& ids, std:
   const DirLock lock(dir);
   const LiveIndex live = dir.live();  // read again: a build may have swapped meanwhile
   ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
+  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
+  StemCache stems;
+  DocumentMaker maker(analyzer, stems);
+  WordCounts words;  // taken back from every shard's "XW" counts (schema.h)
   std::set<std::string> done;
   for (const std::string& id : ids) {
     if (!done.insert(id).second) continue;
     Xapian::WritableDatabase& db = shards[shards.route(id)];
     const std::string term = id_term(id);
     if (db.term_exists(term)) {
+      forget_words(db, term, maker, words);
       db.delete_document(term);
       ++summary.deleted;
     } else {
@@ -385,6 +421,7 @@ Summary remove(const Options& options, const std::vector<std::string>& ids, std:
       ++summary.missing;
     }
   }
+  for (unsigned i = 0; i < shards.size(); ++i) words.add_to_metadata(shards[i]);
   shards.commit_all();
   summary.seconds = clock.seconds();
   return summary;

@@ -64,24 +64,32 @@ std::vector<std::pair<std::string, Xapian::doccount>> WordCounts::dictionary(
   const Xapian::doccount min_docs = index_documents >= kLargeIndexDocs ? 2 : 1;
   std::vector<std::pair<std::string, Xapian::doccount>> words;
   for (const auto& [word, documents] : counts_)
-    if (documents >= min_docs) words.emplace_back(word, documents);
+    if (documents >= static_cast<long>(min_docs))
+      words.emplace_back(word, static_cast<Xapian::doccount>(documents));
   std::sort(words.begin(), words.end());
   return words;
 }
 
 void WordCounts::add_to_metadata(Xapian::WritableDatabase& db) const {
-  for (const auto& [word, documents] : counts_) {
-    const std::string key = schema::kWord + word;
-    const std::string old = db.get_metadata(key);
-    const unsigned long before = std::strtoul(old.c_str(), nullptr, 10);  // "" or junk: 0
-    db.set_metadata(key, std::to_string(before + documents));
+  for (const auto& [word, change] : counts_) {
+    // The word's key, if any: the only one from its prefix (the separator sorts
+    // before any letter, so "sante" + separator starts no other word's key).
+    const std::string prefix = schema::kWord + word + schema::kWordCountSeparator;
+    long documents = change;
+    for (auto key = db.metadata_keys_begin(prefix); key != db.metadata_keys_end(prefix); ++key) {
+      documents += static_cast<long>(schema::parse_word_count_key(*key).second);
+      db.set_metadata(*key, std::string());  // removes it
+    }
+    if (documents > 0)
+      db.set_metadata(schema::word_count_key(word, static_cast<unsigned long>(documents)),
+                      std::to_string(documents));
   }
 }
 
 void write_word_counts(Xapian::WritableDatabase& db,
                        const std::vector<std::pair<std::string, Xapian::doccount>>& dictionary) {
   for (const auto& [word, documents] : dictionary)
-    db.set_metadata(schema::kWord + word, std::to_string(documents));
+    db.set_metadata(schema::word_count_key(word, documents), std::to_string(documents));
 }
 
 std::string StemCache::stem(const std::string& word) {

@@ -89,6 +89,8 @@ class StemCache {
 class WordCounts {
  public:
   void add(const std::string& word, Xapian::doccount documents) { counts_[word] += documents; }
+  /// One document fewer holds @p word (a replaced or deleted one: add_to_metadata()).
+  void subtract(const std::string& word) { --counts_[word]; }
   void merge(const WordCounts& other);
   /// The spelling dictionary of an index of @p index_documents: every word with
   /// its count, sorted; from 1000 documents on, only the words of two documents
@@ -97,12 +99,13 @@ class WordCounts {
   /// halves the dictionary).
   std::vector<std::pair<std::string, Xapian::doccount>> dictionary(
       Xapian::doccount index_documents) const;
-  /// Adds the counts to the "XW" word counts of @p db (schema.h).
+  /// Adds the counts (negative after subtract()) to the "XW" word counts of @p db
+  /// (schema.h); a word whose count falls to 0 loses its entry.
   void add_to_metadata(Xapian::WritableDatabase& db) const;
   void clear() { counts_.clear(); }
 
  private:
-  std::unordered_map<std::string, Xapian::doccount> counts_;
+  std::unordered_map<std::string, long> counts_;
 };
 
 /// Sets the "XW" word count (schema.h) of each word of @p dictionary in @p db.

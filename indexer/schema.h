@@ -29,6 +29,10 @@
 #ifndef FRSEARCH_INDEXER_SCHEMA_H
 #define FRSEARCH_INDEXER_SCHEMA_H
 
+#include <cstdlib>
+#include <string>
+#include <utility>
+
 #include <xapian.h>
 
 namespace frsearch::schema {
@@ -50,13 +54,29 @@ inline constexpr const char* kDay = "D";         ///< "D20211223", boolean
 /// `add` writes these terms; `build` counts the same pairs in memory and writes
 /// one metadata entry "XU" + folded word per word instead (indexer/surfaces.h).
 inline constexpr const char* kSurface = "XU";
-/// Metadata key "XW" + folded word -> the number of documents holding it
-/// (decimal), for the words of the spelling dictionary, in every shard: what
-/// completions, `word*` and the spelling checks read to know a word and its
-/// frequency, since the index has no unprefixed terms (format 3). Metadata,
-/// unlike Xapian's spelling table, is served by remote shards (xapian-tcpsrv).
-/// `build` writes the counts of the whole index; `add` adds its documents' words.
+/// Metadata "XW" + folded word + kWordCountSeparator + the number of documents
+/// holding it (decimal; the value repeats the number), for the words of the
+/// spelling dictionary, in every shard: what completions, `word*` and the
+/// spelling checks read to know a word and its frequency, since the index has no
+/// unprefixed terms (format 3). Metadata, unlike Xapian's spelling table, is
+/// served by remote shards (xapian-tcpsrv); the count is in the key so that one
+/// listing of the keys of a prefix (one round trip) gives the words and their
+/// counts. `build` writes the counts of the whole index; `add` and `delete`
+/// update them.
 inline constexpr const char* kWord = "XW";
+inline constexpr char kWordCountSeparator = '\x01';  ///< sorts before any letter
+
+/// The "XW" metadata key of @p word holding @p documents.
+inline std::string word_count_key(const std::string& word, unsigned long documents) {
+  return kWord + word + kWordCountSeparator + std::to_string(documents);
+}
+
+/// The word and the count of an "XW" metadata key; count 0 when it is not one.
+inline std::pair<std::string, unsigned long> parse_word_count_key(const std::string& key) {
+  const std::size_t separator = key.rfind(kWordCountSeparator);
+  if (key.compare(0, 2, kWord) != 0 || separator == std::string::npos) return {{}, 0};
+  return {key.substr(2, separator - 2), std::strtoul(key.c_str() + separator + 1, nullptr, 10)};
+}
 
 // ---- Value slots ------------------------------------------------------------
 inline constexpr Xapian::valueno kSlotDay = 0;    ///< "YYYYMMDD" (date filters)

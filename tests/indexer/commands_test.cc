@@ -317,8 +317,11 @@ std::string word_counts(const std::string& index) {
     const Xapian::Database shard(path);
     std::vector<std::string> counts;
     for (auto k = shard.metadata_keys_begin(schema::kWord);
-         k != shard.metadata_keys_end(schema::kWord); ++k)
-      counts.push_back((*k).substr(2) + "=" + shard.get_metadata(*k));
+         k != shard.metadata_keys_end(schema::kWord); ++k) {
+      const auto [word, documents] = schema::parse_word_count_key(*k);
+      EXPECT_EQ(shard.get_metadata(*k), std::to_string(documents)) << *k;
+      counts.push_back(word + "=" + std::to_string(documents));
+    }
     shards.push_back(joined(counts, " "));
   }
   return joined(shards, " | ");
@@ -352,6 +355,17 @@ TEST_F(CommandsTest, AddCountsTheWordsOfItsDocuments) {
   const std::string counts = "hopital=1 publique=1 sante=2";
   EXPECT_EQ(word_counts(index_), counts + " | " + counts);
   EXPECT_EQ(spelling_frequency(db, "hopital"), 1u);
+  // Added again, replacing themselves: the same counts (the replaced records'
+  // words are taken back).
+  add(options(2), {tmp_ / "b.jsonl"}, err_);
+  EXPECT_EQ(word_counts(index_), counts + " | " + counts);
+  // Replaced by a record without "hôpital", then deleted: its words go; a count of
+  // 0 leaves no entry.
+  add(options(2), {input("c.jsonl", {record("b1", "Autre", "santé")})}, err_);
+  EXPECT_EQ(word_counts(index_), "autre=1 publique=1 sante=2 | autre=1 publique=1 sante=2");
+  Options o2 = options(2);
+  indexer::remove(o2, {"a1"}, err_);
+  EXPECT_EQ(word_counts(index_), "autre=1 sante=1 | autre=1 sante=1");
   // Into an empty folder too.
   const std::string other = tmp_ / "other";
   Options o = options();
