@@ -373,6 +373,14 @@ Part PartBuilder::word(std::string_view raw, Field field) {
       std::optional<Q> stems = expand_word_prefix(db_, words[0], Q::OP_SYNONYM);
       // Stop words only ("quel*"): they have no stem, the title words do have them.
       part.query = stems ? *stems : expand_prefix(db_, schema::kTitle + words[0], Q::OP_SYNONYM);
+      // Every word the stems match is marked in snippets ("vaccinat*" finds « vaccins »).
+      // (Not the bare prefix standing for no word at all.)
+      const std::string bare = schema::kStem + words[0];
+      for (auto t = part.query.get_unique_terms_begin(); t != part.query.get_unique_terms_end();
+           ++t) {
+        if (detail::is_stem_term(*t) && (*t != bare || db_.term_exists(bare)))
+          part.highlight.stems.insert((*t).substr(1));
+      }
     }
     part.highlight.prefixes.insert(words[0]);
     part.leaves.push_back({prefixes.word + words[0], true});

@@ -685,19 +685,33 @@ bool is_stem_term(std::string_view term) {
 
 namespace {
 
-/// True when @p db has "XW" word counts (format 3); false for an older index, or
-/// a backend that cannot list metadata keys.
+/// True when @p db is of index format 3 or later, whose words are its "XW" word
+/// counts (schema.h): one metadata lookup (one round trip to a remote shard),
+/// where listing the "XW" keys would bring every word of the index.
 bool has_word_counts(const Xapian::Database& db) {
-  try {
-    return db.metadata_keys_begin(schema::kWord) != db.metadata_keys_end(schema::kWord);
-  } catch (const Xapian::UnimplementedError&) {
-    return false;
+  return std::strtoul(db.get_metadata(schema::kMetaFormat).c_str(), nullptr, 10) >= 3;
+}
+
+/// The "XW" word counts of the words starting with @p prefix, in byte order, at
+/// most @p max_words: one listing of metadata keys, the counts being in the keys.
+std::vector<std::pair<Xapian::doccount, std::string>> listed_words(const Xapian::Database& db,
+                                                                   const std::string& prefix,
+                                                                   std::size_t max_words) {
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  const std::string key = schema::kWord + prefix;
+  for (auto it = db.metadata_keys_begin(key);
+       it != db.metadata_keys_end(key) && found.size() < max_words; ++it) {
+    auto [word, documents] = schema::parse_word_count_key(*it);
+    if (documents > 0) {
+      found.emplace_back(static_cast<Xapian::doccount>(documents), std::move(word));
+    }
   }
+  return found;
 }
 
 Xapian::doccount word_count(const Xapian::Database& db, const std::string& word) {
-  const std::string value = db.get_metadata(schema::kWord + word);
-  return static_cast<Xapian::doccount>(std::strtoul(value.c_str(), nullptr, 10));  // "": 0
+  const auto found = listed_words(db, word + schema::kWordCountSeparator, 1);
+  return found.empty() ? 0 : found.front().first;
 }
 
 }  // namespace
@@ -705,17 +719,10 @@ Xapian::doccount word_count(const Xapian::Database& db, const std::string& word)
 std::vector<std::pair<Xapian::doccount, std::string>> dictionary_words(const Xapian::Database& db,
                                                                        const std::string& prefix,
                                                                        std::size_t max_words) {
-  std::vector<std::pair<Xapian::doccount, std::string>> found;
   if (has_word_counts(db)) {
-    const std::string key = schema::kWord + prefix;
-    const std::size_t skip = std::string_view(schema::kWord).size();
-    for (auto it = db.metadata_keys_begin(key);
-         it != db.metadata_keys_end(key) && found.size() < max_words; ++it) {
-      const std::string word = (*it).substr(skip);
-      found.emplace_back(word_count(db, word), word);
-    }
-    return found;
+    return listed_words(db, prefix, max_words);
   }
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
   Xapian::TermIterator it = db.spellings_begin();
   if (it == db.spellings_end()) {
     return found;

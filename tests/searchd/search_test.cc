@@ -724,6 +724,7 @@ std::vector<std::string> add_brief(Xapian::WritableDatabase& db, const analysis:
   article.body = body;
   article.date = article.day = "2021-01-01";
   article.sort_key = "20210101000000";
+  article.record = {{"id", id}, {"title", title}, {"body", body}, {"date", article.date}};
   std::vector<std::string> spelling;
   db.replace_document(indexer::id_term(id), indexer::make_document(article, analyzer, &spelling));
   return spelling;
@@ -783,6 +784,7 @@ TEST(Format3Words, PrefixesCompletionsAndStopWords) {
       words.add(word, 1);
   }
   words.add_to_metadata(db);
+  db.set_metadata(schema::kMetaFormat, schema::kFormat);  // the words are the "XW" counts
   db.commit();
   const Xapian::Database reader(dir.path() + "/db");
   Searcher searcher(reader);
@@ -801,6 +803,13 @@ TEST(Format3Words, PrefixesCompletionsAndStopWords) {
   EXPECT_EQ(ids("202*"), V{"f3"});  // numbers are no dictionary words: their stems
   EXPECT_EQ(ids("zzz*"), V{});
   EXPECT_EQ(ids("vaccination-en-pharma*"), V{"f0"});  // in a phrase too
+  // What a prefix matches is marked in the snippets, other inflections included.
+  SearchRequest prefix;
+  prefix.q = "vaccinat*";
+  std::string snippets;
+  for (const Hit& hit : searcher.search(prefix).hits) snippets += hit.snippet + "|";
+  EXPECT_NE(snippets.find("<mark>vaccination</mark>"), std::string::npos) << snippets;
+  EXPECT_NE(snippets.find("<mark>vaccin</mark>"), std::string::npos) << snippets;
   // Completions: the dictionary's words, the most frequent first, stop words left out.
   EXPECT_EQ(joined(searcher.suggest("vacc", 2)), "vaccin vaccination");
   EXPECT_EQ(joined(searcher.suggest("do", 5)), "données");
