@@ -115,29 +115,43 @@ bool validate(const std::vector<std::string>& files, Reporter& reporter, Summary
   return good;
 }
 
-/// The spelling words of the document with id term @p term in @p db, from its
-/// stored record analysed again (what it added to the word counts), or none.
-std::vector<std::string> stored_words(const Xapian::Database& db, const std::string& term,
-                                      DocumentMaker& maker) {
-  const Xapian::PostingIterator p = db.postlist_begin(term);
-  if (p == db.postlist_end(term)) return {};
-  std::vector<std::string> words;
-  try {
-    maker.make(corpus::parse_json_record(db.get_document(*p).get_data()), &words);
-  } catch (const std::exception&) {  // not a record of ours: nothing to take back
-    return {};
+/// The changes `add` and `delete` make to the "XW" word counts (schema.h): the
+/// words of new documents in, those of the records they replace or delete out
+/// (their stored records analysed again), written to every shard by apply().
+/// (Xapian's spelling table, which only its own suggestions read, keeps the old
+/// words: a build deals its words out to the shards regardless of where their
+/// documents are.)
+class WordCountChanges {
+ public:
+  void added(const std::vector<std::string>& words) {
+    for (const std::string& word : words) counts_.add(word, 1);
   }
-  return words;
-}
 
-/// Takes the words of the document with id term @p term in @p db (about to be
-/// replaced or deleted) back into @p words. (Xapian's spelling table, which only
-/// its own suggestions read, keeps them: a build deals its words out to the
-/// shards regardless of where their documents are.)
-void forget_words(const Xapian::Database& db, const std::string& term, DocumentMaker& maker,
-                  WordCounts& words) {
-  for (const std::string& word : stored_words(db, term, maker)) words.subtract(word);
-}
+  /// Takes back the words of the document with id term @p term in @p db, if any.
+  void forget(const Xapian::Database& db, const std::string& term) {
+    const Xapian::PostingIterator p = db.postlist_begin(term);
+    if (p == db.postlist_end(term)) return;
+    std::vector<std::string> words;
+    try {
+      maker_.make(corpus::parse_json_record(db.get_document(*p).get_data()), &words);
+    } catch (const std::exception&) {  // not a record of ours: nothing to take back
+      return;
+    }
+    for (const std::string& word : words) counts_.subtract(word);
+  }
+
+  /// Adds the changes to every shard's counts (not committed) and forgets them.
+  void apply(ShardSet& shards) {
+    for (unsigned i = 0; i < shards.size(); ++i) counts_.add_to_metadata(shards[i]);
+    counts_.clear();
+  }
+
+ private:
+  const analysis::Analyzer analyzer_ = analysis::make_french_analyzer();
+  StemCache stems_;
+  DocumentMaker maker_{analyzer_, stems_};
+  WordCounts counts_;
+};
 
 /// Creates an empty one-shard generation and makes it live: `add` on a folder
 /// with no index. Publishing it at once means each later commit is readable.
@@ -363,16 +377,10 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
   PipelineOptions pipeline;
   pipeline.threads = options.threads;
   pipeline.spelling = true;
-  // The words of the documents added since the last commit, less those of the
-  // documents they replace, added to every shard's "XW" counts at each commit
-  // (schema.h).
-  WordCounts words;
-  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
-  StemCache stems;
-  DocumentMaker maker(analyzer, stems);  // for the records replaced
+  // Applied to every shard's "XW" counts at each commit.
+  WordCountChanges words;
   const auto commit_all = [&] {
-    for (unsigned i = 0; i < shards.size(); ++i) words.add_to_metadata(shards[i]);
-    words.clear();
+    words.apply(shards);
     shards.commit_all();
   };
   const bool complete = run.run(pipeline, [&](Prepared&& prepared) {
@@ -380,13 +388,11 @@ Summary add(const Options& options, const std::vector<std::string>& inputs, std:
     const std::string term = id_term(prepared.id);
     if (prepared.duplicate || db.term_exists(term)) {
       ++summary.replaced;
-      forget_words(db, term, maker, words);
+      words.forget(db, term);
     }
     db.replace_document(term, prepared.doc);
-    for (const std::string& word : prepared.spelling) {
-      db.add_spelling(word);
-      words.add(word, 1);
-    }
+    for (const std::string& word : prepared.spelling) db.add_spelling(word);
+    words.added(prepared.spelling);
     if ((summary.indexed + 1) % kAddCommitEvery == 0) commit_all();
   });
   for (unsigned i = 0; synonyms && i < shards.size(); ++i) write_synonyms(shards[i], *synonyms);
@@ -403,17 +409,14 @@ Summary remove(const Options& options, const std::vector<std::string>& ids, std:
   const DirLock lock(dir);
   const LiveIndex live = dir.live();  // read again: a build may have swapped meanwhile
   ShardSet shards(live.shards, Xapian::DB_OPEN, live.generation);
-  const analysis::Analyzer analyzer = analysis::make_french_analyzer();
-  StemCache stems;
-  DocumentMaker maker(analyzer, stems);
-  WordCounts words;  // taken back from every shard's "XW" counts (schema.h)
+  WordCountChanges words;
   std::set<std::string> done;
   for (const std::string& id : ids) {
     if (!done.insert(id).second) continue;
     Xapian::WritableDatabase& db = shards[shards.route(id)];
     const std::string term = id_term(id);
     if (db.term_exists(term)) {
-      forget_words(db, term, maker, words);
+      words.forget(db, term);
       db.delete_document(term);
       ++summary.deleted;
     } else {
@@ -421,7 +424,7 @@ Summary remove(const Options& options, const std::vector<std::string>& ids, std:
       ++summary.missing;
     }
   }
-  for (unsigned i = 0; i < shards.size(); ++i) words.add_to_metadata(shards[i]);
+  words.apply(shards);
   shards.commit_all();
   summary.seconds = clock.seconds();
   return summary;
